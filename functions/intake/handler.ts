@@ -1,0 +1,35 @@
+import { createSqsClient } from '#shared/sqs-client';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { loadConfig, requireQueueUrl } from '#shared/config';
+import { createSqsEventQueue } from '#shared/event-queue';
+import { type HttpResponse, json } from '#shared/http-response';
+import { handleIntake, type IntakeDeps } from '#shared/intake';
+import { createLogger, createMetrics } from '#shared/observability';
+import { createSecrets } from '#shared/secrets';
+import { LIB_VERSION } from '#shared/version';
+
+// Built once per cold start; a bad configuration fails here, naming the variable.
+const config = loadConfig();
+const logger = createLogger('intake');
+const metrics = createMetrics('intake');
+const deps: IntakeDeps = {
+  config,
+  secrets: createSecrets(config),
+  queue: createSqsEventQueue({ sqs: createSqsClient(), queueUrl: requireQueueUrl(config) }),
+  logger,
+  metrics,
+  now: () => new Date(),
+  libVersion: LIB_VERSION,
+};
+
+/** API Gateway HTTP API (payload v2) entry: POST /v1/connector, GET /v1/health. */
+export const handler = async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
+  try {
+    return await handleIntake(event, deps);
+  } catch (error) {
+    logger.error('unexpected intake error', { request_id: event.requestContext?.requestId, error });
+    return json(500, { status: 'error', message: 'internal error; retry later' });
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};

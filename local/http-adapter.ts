@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { readBody } from './capture-protocol.ts';
+
+export type HttpApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml)|.*\+json)/i;
+
+/** Builds the event API Gateway HTTP API (payload 2.0) would send: lower-case headers, raw body, base64 for binary. */
+export function toHttpApiEvent(req: IncomingMessage, body: Buffer, now: Date): APIGatewayProxyEventV2 {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
+  const contentType = headers['content-type'] ?? '';
+  const isText = body.length === 0 || contentType === '' || TEXT_TYPES.test(contentType);
+  const method = (req.method ?? 'GET').toUpperCase();
+  const event: APIGatewayProxyEventV2 = {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    isBase64Encoded: !isText,
+  };
+  if (Object.keys(query).length > 0) event.queryStringParameters = query;
+  if (body.length > 0) event.body = isText ? body.toString('utf8') : body.toString('base64');
+  return event;
+}
+
+/** A node:http server that hands every request to the real intake handler. */
+export async function startHttpAdapter(
+  handler: HttpApiHandler,
+  options: { port?: number; host?: string } = {},
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const server = createServer(async (req, res) => {
+    try {
+      const body = await readBody(req);
+      const result = await handler(toHttpApiEvent(req, body, new Date()));
+      const payload = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+      res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string> | undefined) }).end(payload);
+    } catch (error) {
+      res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 'error', message: (error as Error).message }));
+    }
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://${host}:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,119 @@
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { QUEUE_SETTINGS } from '#shared/queue-settings';
+
+export type SqsHandler = (event: SQSEvent, context: { getRemainingTimeInMillis(): number }) => Promise<SQSBatchResponse>;
+
+export interface PollerOptions {
+  sqs: SQSClient;
+  queueUrl: string;
+  queueArn: string;
+  handler: SqsHandler;
+  batchSize?: number;
+  batchingWindowMs?: number;
+  timeoutMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+/** An SQS message as the Lambda event source mapping hands it to the function. */
+export function toSqsRecord(message: Message, queueArn: string): SQSRecord {
+  const attributes = message.Attributes ?? {};
+  const messageAttributes: SQSRecord['messageAttributes'] = {};
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
+    messageAttributes[name] = {
+      dataType: value.DataType ?? 'String',
+      stringListValues: [],
+      binaryListValues: [],
+      ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
+    };
+  }
+  return {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
+      SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
+      SenderId: attributes.SenderId ?? 'local',
+      ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    },
+    messageAttributes,
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: 'us-east-1',
+  };
+}
+
+/**
+ * Plays the Lambda SQS event source mapping: long-polls, gathers up to `batchSize` messages within the batching
+ * window, invokes the real forwarder handler and deletes only the records it did not report as failed.
+ */
+export function startPoller(options: PollerOptions): { stop(): Promise<void> } {
+  const batchSize = options.batchSize ?? QUEUE_SETTINGS.batchSize;
+  const windowMs = options.batchingWindowMs ?? QUEUE_SETTINGS.batchingWindowSeconds * 1000;
+  const timeoutMs = options.timeoutMs ?? QUEUE_SETTINGS.forwarderTimeoutSeconds * 1000;
+  const abort = new AbortController();
+  let running = true;
+
+  const receive = async (waitSeconds: number, max: number): Promise<Message[]> => {
+    const result = await options.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: options.queueUrl,
+        MaxNumberOfMessages: Math.min(10, max),
+        WaitTimeSeconds: waitSeconds,
+        MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['All'],
+      }),
+      { abortSignal: abort.signal },
+    );
+    return result.Messages ?? [];
+  };
+
+  const gather = async (): Promise<Message[]> => {
+    const messages = await receive(1, batchSize);
+    const windowEnd = Date.now() + windowMs;
+    while (messages.length > 0 && messages.length < batchSize && Date.now() < windowEnd) {
+      const more = await receive(0, batchSize - messages.length);
+      if (more.length === 0) break;
+      messages.push(...more);
+    }
+    return messages;
+  };
+
+  const invoke = async (messages: Message[]): Promise<void> => {
+    const records = messages.map((m) => toSqsRecord(m, options.queueArn));
+    const started = Date.now();
+    const response = await options.handler(
+      { Records: records },
+      { getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)) },
+    );
+    const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+    const done = records.filter((r) => !failed.has(r.messageId));
+    for (let i = 0; i < done.length; i += 10) {
+      const entries = done.slice(i, i + 10).map((r, j) => ({ Id: `d${j}`, ReceiptHandle: r.receiptHandle }));
+      await options.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: entries }));
+    }
+  };
+
+  const loop = (async () => {
+    while (running) {
+      try {
+        const messages = await gather();
+        if (messages.length > 0) await invoke(messages);
+      } catch (error) {
+        if (!running) break;
+        options.onError?.(error);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  })();
+
+  return {
+    stop: async () => {
+      running = false;
+      abort.abort();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { type CaptureSink, startCaptureSink } from './capture-sink.ts';
+import { startHttpAdapter } from './http-adapter.ts';
+import { startPoller } from './poller.ts';
+import { LOCAL_AWS, type LocalSqs, startLocalSqs } from './sqs-server.ts';
+
+export interface LocalStackOptions {
+  /** Where configuration is read from: POSTHOG_HOST, POSTHOG_API_KEY, WEBHOOK_TOKEN (see README). */
+  env?: NodeJS.ProcessEnv;
+  port?: number;
+  sinkFile?: string;
+  print?: (line: string) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  token: string;
+  posthogHost: string;
+  sink: CaptureSink | undefined;
+  sqs: LocalSqs;
+  stop(): Promise<void>;
+}
+
+export const LOCAL_SINK_API_KEY = 'phc_local_capture_sink';
+export const DEFAULT_SINK_FILE = '.local/captured-events.ndjson';
+
+/**
+ * Runs the service on this machine with the real handlers: HTTP adapter → intake → fauxqs (127.0.0.1) → poller →
+ * forwarder → PostHog, or the built-in capture sink when POSTHOG_HOST is unset.
+ * The handlers read their configuration from process.env when first imported, so it is set before that.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const env = options.env ?? process.env;
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  if (env.POSTHOG_HOST && !env.POSTHOG_API_KEY) {
+    throw new Error(
+      'POSTHOG_HOST is set but POSTHOG_API_KEY is not: set your PostHog project API key (phc_…), or unset POSTHOG_HOST to use the local capture sink',
+    );
+  }
+  const sqs = await startLocalSqs();
+  const sink = env.POSTHOG_HOST
+    ? undefined
+    : await startCaptureSink({ file: resolve(options.sinkFile ?? env.LOCAL_SINK_FILE ?? DEFAULT_SINK_FILE), print });
+  const posthogHost = env.POSTHOG_HOST ?? (sink as CaptureSink).url;
+  const token = env.WEBHOOK_TOKEN?.split(',')[0]?.trim() || randomBytes(18).toString('base64url');
+
+  Object.assign(process.env, {
+    POSTHOG_HOST: posthogHost,
+    POSTHOG_API_KEY: env.POSTHOG_API_KEY ?? LOCAL_SINK_API_KEY,
+    WEBHOOK_TOKEN: env.WEBHOOK_TOKEN ?? token,
+    QUEUE_URL: sqs.queueUrl,
+    DLQ_URL: sqs.dlqUrl,
+    AWS_REGION: LOCAL_AWS.region,
+    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  });
+  for (const name of ['MAX_BODY_BYTES', 'STRICT_MODE', 'PERSONLESS_EVENTS', 'POSTHOG_TIMEOUT_MS'] as const) {
+    if (env[name] !== undefined) process.env[name] = env[name];
+  }
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+
+  const intake = await import('../functions/intake/handler.ts');
+  const forwarder = await import('../functions/forwarder/handler.ts');
+  const queueArn =
+    (await sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: sqs.queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn ??
+    '';
+  const adapter = await startHttpAdapter(intake.handler, { port: options.port ?? 0 });
+  const poller = startPoller({
+    sqs: sqs.client,
+    queueUrl: sqs.queueUrl,
+    queueArn,
+    handler: forwarder.handler,
+    onError: (error) => print(`[poller] ${(error as Error).message}`),
+  });
+  return {
+    url: adapter.url,
+    token,
+    posthogHost,
+    sink,
+    sqs,
+    stop: async () => {
+      await poller.stop();
+      await adapter.close();
+      await sink?.close();
+      await sqs.close();
+    },
+  };
+}

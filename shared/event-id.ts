@@ -1,0 +1,21 @@
+import { createHash } from 'node:crypto';
+import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
+
+/** Namespace of this forwarder's name-based (v5) uuids. Never change it: it would break deduplication. */
+export const UUID_NAMESPACE = 'a3c5e0f2-6a0b-4c47-9a55-7f1e2d6b8c41';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const isUuid = (value: string): boolean => UUID.test(value);
+
+/** A stable uuid for a de-duplication key such as `$insert_id` or a Streams `event_uuid`. */
+export const uuidFromKey = (key: string): string => uuidv5(key, UUID_NAMESPACE);
+
+/**
+ * A time-ordered UUIDv7 for an event that brought no id. Its random part is derived from the request id and the
+ * event's position, so mapping stays pure: the same request at the same intake time yields the same uuid.
+ */
+export function uuidForIntake(now: Date, seed: string): string {
+  const random = createHash('sha256').update(seed).digest().subarray(0, 16);
+  return uuidv7({ msecs: now.getTime(), random: new Uint8Array(random) });
+}

@@ -1,0 +1,42 @@
+/**
+ * MoEngage outreach events: sent to users whether or not they engage, so they are captured personless
+ * (`$process_person_profile: false`) and never create or update person profiles (DESIGN.md, "Mapping rules").
+ * Display names and Streams event codes from reference/moengage.md.
+ */
+export const OUTREACH_EVENTS: readonly string[] = [
+  'Email Sent',
+  'MOE_EMAIL_SENT',
+  'Email Delivered',
+  'MOE_EMAIL_DELIVERED',
+  'Email Deferred',
+  'MOE_EMAIL_DEFERRED',
+  'Email Dropped',
+  'MOE_EMAIL_DROP',
+  'Email Bounced',
+  'MOE_EMAIL_HARD_BOUNCE',
+  'Email Soft Bounced',
+  'MOE_EMAIL_SOFT_BOUNCE',
+  'SMS Sent',
+  'SMS_SENT',
+  'SMS Delivered',
+  'SMS_DELIVERED',
+  'Notification Received Android',
+  'NOTIFICATION_RECEIVED_MOE',
+  'Notification Received iOS',
+  'NOTIFICATION_RECEIVED_IOS_MOE',
+  'Notification Received Web',
+  'NOTIFICATION_RECEIVED_WEB_MOE',
+  'Notification Sent iOS',
+  'n_i_s',
+  'Card Sent',
+  'MOE_CARD_SENT',
+  'n_c_s',
+  'Card Delivered',
+  'MOE_CARD_DELIVERED',
+  'Connector Sent',
+  'MOE_CONNECTOR_SENT',
+  'User Entered Flow',
+  'USER_ENTERED_FLOW',
+  'User Exited Flow',
+  'USER_EXITED_FLOW',
+];

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/** One event exactly as it is sent to PostHog's capture API (inside `{"api_key","batch":[...]}`). */
+export const PostHogEventSchema = z.object({
+  event: z.string().min(1),
+  distinct_id: z.string().min(1),
+  properties: z.record(z.string(), z.unknown()),
+  timestamp: z.string(),
+  uuid: z.uuid(),
+});
+export type PostHogEvent = z.infer<typeof PostHogEventSchema>;
+
+/** What the intake response lists for each accepted event. */
+export interface EventSummary {
+  uuid: string;
+  event: string;
+  distinct_id: string;
+}
+
+export const summarize = (e: PostHogEvent): EventSummary => ({ uuid: e.uuid, event: e.event, distinct_id: e.distinct_id });

@@ -1,0 +1,8 @@
+import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+
+/**
+ * The SQS client both functions use. Requests always go to the resolved endpoint (the regional one in AWS, or
+ * AWS_ENDPOINT_URL_SQS); queue URLs only name the queue. In AWS both agree; the in-process SQS server of the local
+ * runner and the tests hands out `sqs.<region>.localhost` URLs that do not resolve, so this matters there.
+ */
+export const createSqsClient = (config: SQSClientConfig = {}): SQSClient => new SQSClient({ useQueueUrlAsEndpoint: false, ...config });

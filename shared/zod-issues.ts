@@ -1,0 +1,10 @@
+import type { z } from 'zod';
+import { type FieldIssue, joinPath } from './warnings.ts';
+
+/** Turns zod issues into `{path, message}` errors a marketer can act on. */
+export function toFieldIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: joinPath(prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))) || '(body)',
+    message: issue.message,
+  }));
+}
