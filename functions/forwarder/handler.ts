@@ -38,6 +38,6 @@ export const handler = async (event: SQSEvent, context: Pick<Context, 'getRemain
   try {
     return await handleSqsBatch(event, () => context.getRemainingTimeInMillis(), deps);
   } finally {
-    metrics.publishStoredMetrics();
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 };

@@ -30,6 +30,6 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<HttpRespon
     logger.error('unexpected intake error', { request_id: event.requestContext?.requestId, error });
     return json(500, { status: 'error', message: 'internal error; retry later' });
   } finally {
-    metrics.publishStoredMetrics();
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 };

@@ -1,0 +1,140 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CAPTURE_PATHS, type CaptureRequest, decodeCaptureRequest, FLAGS_PATHS, readBody } from '../../local/capture-protocol.ts';
+
+/** What the fake answers to one capture request. Default: 200 {"status":"Ok"} and every event stored. */
+export interface FakeReply {
+  status?: number;
+  body?: string;
+  headers?: Record<string, string>;
+  /** Wait this long before answering (to exceed the client's timeout). */
+  delayMs?: number;
+  /** Reset the connection instead of answering. */
+  destroy?: boolean;
+  /** Store only the first N events of this request (partial acceptance); default: all on 2xx, none otherwise. */
+  store?: number;
+}
+
+export interface ReceivedRequest {
+  path: string;
+  headers: IncomingMessage['headers'];
+  capture: CaptureRequest;
+  at: number;
+}
+
+export type FakeBehaviour = (request: ReceivedRequest, index: number) => FakeReply;
+
+/** A PostHog capture server on 127.0.0.1 that records what it receives and can inject faults. */
+export interface FakePostHog {
+  url: string;
+  requests: ReceivedRequest[];
+  /** Events stored (accepted), in arrival order, duplicates included. */
+  events: Array<Record<string, unknown>>;
+  flagsRequests: Array<Record<string, unknown>>;
+  behave(behaviour: FakeBehaviour): void;
+  /** Valid project keys for the flags endpoint (401 for others); empty = accept any. */
+  validKeys: Set<string>;
+  /** Resolves when at least `count` events are stored; rejects after `timeoutMs` naming what never arrived. */
+  waitForEvents(count: number, timeoutMs?: number): Promise<Array<Record<string, unknown>>>;
+  close(): Promise<void>;
+}
+
+export async function startFakePostHog(initial?: FakeBehaviour): Promise<FakePostHog> {
+  let behaviour: FakeBehaviour = initial ?? (() => ({}));
+  const requests: ReceivedRequest[] = [];
+  const events: Array<Record<string, unknown>> = [];
+  const flagsRequests: Array<Record<string, unknown>> = [];
+  const validKeys = new Set<string>();
+  const waiters = new Set<() => void>();
+  const notify = () => {
+    for (const waiter of waiters) waiter();
+  };
+
+  const server: Server = createServer(async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const raw = await readBody(req);
+    if (req.method === 'POST' && FLAGS_PATHS.has(path)) {
+      const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
+      flagsRequests.push(body);
+      const key = String(body.api_key ?? body.token ?? '');
+      if (validKeys.size > 0 && !validKeys.has(key)) {
+        res.writeHead(401, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            type: 'authentication_error',
+            code: 'invalid_api_key',
+            detail: 'The provided API key is invalid or has expired.',
+          }),
+        );
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ flags: {} }));
+      return;
+    }
+    if (req.method !== 'POST' || !CAPTURE_PATHS.has(path)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    let capture: CaptureRequest;
+    try {
+      capture = decodeCaptureRequest(raw, req.headers['content-encoding']);
+    } catch (error) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end(`failed to parse request: ${(error as Error).message}`);
+      return;
+    }
+    const received: ReceivedRequest = { path, headers: req.headers, capture, at: Date.now() };
+    requests.push(received);
+    const reply = behaviour(received, requests.length - 1);
+    const status = reply.status ?? 200;
+    const stored = reply.store ?? (status >= 200 && status < 300 ? capture.events.length : 0);
+    events.push(...capture.events.slice(0, stored));
+    if (stored > 0) notify();
+    if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+    if (reply.destroy) {
+      req.socket.destroy();
+      return;
+    }
+    res
+      .writeHead(status, { 'content-type': 'application/json', ...reply.headers })
+      .end(reply.body ?? (status < 300 ? '{"status":"Ok"}' : `HTTP ${status}`));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    events,
+    flagsRequests,
+    validKeys,
+    behave: (next) => {
+      behaviour = next;
+    },
+    waitForEvents: (count, timeoutMs = 15_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          if (events.length < count) return;
+          cleanup();
+          resolve(events);
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(
+            new Error(
+              `fake PostHog: expected ${count} event(s) within ${timeoutMs} ms, got ${events.length} (${requests.length} request(s))`,
+            ),
+          );
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
