@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import { defineValue, isPlainObject } from './coerce.ts';
-import { uuidFromKey } from './event-id.ts';
 import { LIB_NAME } from './map-connector.ts';
 import type { PostHogEvent } from './posthog-event.ts';
 import {
@@ -13,7 +11,7 @@ import {
   StreamsEventSchema,
   USER_ACTION_EVENT,
 } from './streams-schema.ts';
-import { templateProblem } from './template-hygiene.ts';
+import { type BatchFacts, streamsIdentity, streamsUuid, text } from './streams-identity.ts';
 import { type FieldIssue, joinPath } from './warnings.ts';
 import { toFieldIssues } from './zod-issues.ts';
 
@@ -48,13 +46,7 @@ export type StreamsBatchResult =
 
 type EventResult = { ok: true; event: PostHogEvent; warnings: FieldIssue[]; unknownFields: string[] } | { ok: false; errors: FieldIssue[] };
 
-interface BatchFacts {
-  appName: string | undefined;
-  requestId: string | undefined;
-}
-
 export const DEVICE_PREFIX = '$moengage_device_';
-const MAX_DISTINCT_ID_LENGTH = 200;
 /** Properties that would change person profiles; only the mapping itself sets them. */
 const PERSON_KEYS = new Set(['$set', '$set_once', '$unset', '$process_person_profile']);
 
@@ -107,7 +99,7 @@ export function mapStreamsEvent(input: unknown, index: number, batch: BatchFacts
 
   const name = chooseName(e, ctx.eventName);
   if (name === undefined) errors.push({ path: at(ctx.eventName), message: 'is required: neither event_name nor event_code is set' });
-  const identity = chooseIdentity(e, at, errors, warnings);
+  const identity = streamsIdentity(e, at, errors, warnings);
   if (name === undefined || identity === undefined || errors.length > 0) return { ok: false, errors };
 
   const code = text(e.event_code);
@@ -141,17 +133,10 @@ export function mapStreamsEvent(input: unknown, index: number, batch: BatchFacts
   properties.$source = 'moengage';
   properties.$geoip_disable = true;
 
-  const uuid = chooseUuid(e, input, index, batch, at('event_uuid'), warnings);
+  const uuid = streamsUuid(e, input, index, batch, at('event_uuid'), warnings);
   const event: PostHogEvent = { event: name, distinct_id: identity.distinctId, properties, timestamp: e.event_time, uuid };
   const unknownFields = Object.keys(e).filter((key) => !KNOWN_EVENT_FIELDS.has(key));
   return { ok: true, event, warnings, unknownFields };
-}
-
-/** A non-empty trimmed string, or undefined for absent, null and empty values. */
-function text(value: unknown): string | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const s = String(value).trim();
-  return s === '' ? undefined : s;
 }
 
 function chooseName(e: StreamsEvent, preferred: StreamsOptions['eventName']): string | undefined {
@@ -159,59 +144,5 @@ function chooseName(e: StreamsEvent, preferred: StreamsOptions['eventName']): st
   return text(e[preferred]) ?? text(e[other]);
 }
 
-/** `uid` → `user_attributes.moengage_user_id` → `device_attributes.moengage_device_id` (personless) → rejected. */
-function chooseIdentity(
-  e: StreamsEvent,
-  at: (field: string) => string,
-  errors: FieldIssue[],
-  warnings: FieldIssue[],
-): { distinctId: string; deviceOnly: boolean } | undefined {
-  const candidates = [
-    { path: 'uid', value: e.uid, deviceOnly: false },
-    { path: 'user_attributes.moengage_user_id', value: e.user_attributes?.moengage_user_id, deviceOnly: false },
-    { path: 'device_attributes.moengage_device_id', value: e.device_attributes?.moengage_device_id, deviceOnly: true },
-  ];
-  for (const candidate of candidates) {
-    if (candidate.value == null) continue;
-    const value = text(candidate.value);
-    if (value === undefined || templateProblem(value) !== undefined) {
-      warnings.push({ path: at(candidate.path), message: 'ignored: empty or not a string/number; the next identifier was used' });
-      continue;
-    }
-    if (value.length > MAX_DISTINCT_ID_LENGTH) {
-      errors.push({ path: at(candidate.path), message: `is longer than ${MAX_DISTINCT_ID_LENGTH} characters (PostHog would truncate it)` });
-      return undefined;
-    }
-    return { distinctId: value, deviceOnly: candidate.deviceOnly };
-  }
-  errors.push({
-    path: at('uid'),
-    message: 'is required: no uid, user_attributes.moengage_user_id or device_attributes.moengage_device_id to attribute the event to',
-  });
-  return undefined;
-}
-
 /** `moengage_device_id` → `$moengage_device_id`; `os` → `$moengage_device_os`. */
 export const deviceProperty = (key: string): string => (key.startsWith('moengage_device_') ? `$${key}` : `${DEVICE_PREFIX}${key}`);
-
-/**
- * UUIDv5 of `event_uuid` (MoEngage's de-duplication id); else of `moe_request_id` + position; else of the event's
- * own JSON. Every choice depends only on the request body, so retries of a batch keep their uuids.
- */
-function chooseUuid(
-  e: StreamsEvent,
-  raw: Record<string, unknown>,
-  index: number,
-  batch: BatchFacts,
-  path: string,
-  warnings: FieldIssue[],
-): string {
-  const eventUuid = text(e.event_uuid);
-  if (eventUuid !== undefined) return uuidFromKey(eventUuid);
-  if (batch.requestId !== undefined) {
-    warnings.push({ path, message: 'missing: the uuid was derived from moe_request_id and the position in the batch' });
-    return uuidFromKey(`${batch.requestId}#${index}`);
-  }
-  warnings.push({ path, message: 'missing, and so is moe_request_id: the uuid was derived from the event content' });
-  return uuidFromKey(`sha256:${createHash('sha256').update(JSON.stringify(raw)).digest('hex')}`);
-}
