@@ -26,7 +26,7 @@ const REALM = 'Bearer realm="moengage-posthog-forwarder"';
 const ROUTES: Record<string, string[]> = { '/v1/health': ['GET'], '/v1/connector': ['POST'], '/v1/streams': ['POST'] };
 const isOn = (value: string | undefined): boolean => value === '1' || value === 'true';
 
-/** Routes one API Gateway HTTP API (v2) request: health, or a connector request → auth → parse → map → queue. */
+/** Routes one API Gateway HTTP API (v2) request: health; else auth, then a Streams batch or a connector request. */
 export async function handleIntake(event: APIGatewayProxyEventV2, deps: IntakeDeps): Promise<HttpResponse> {
   const path = event.rawPath.replace(/\/+$/, '') || '/';
   const method = event.requestContext.http.method.toUpperCase();
