@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OUTREACH_EVENTS } from './outreach-events.ts';
 import { resolvePostHogHost } from './posthog-host.ts';
+import type { StreamsOptions } from './map-streams.ts';
 
 const list = (value: string | undefined): string[] =>
   (value ?? '')
@@ -37,6 +38,8 @@ const EnvSchema = z
     STRICT_MODE: flag,
     PERSONLESS_EVENTS: z.string().optional(),
     SECRETS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+    STREAMS_EVENT_NAME: z.enum(['event_name', 'event_code'], { error: 'must be "event_name" or "event_code"' }).default('event_name'),
+    STREAMS_INCLUDE_CHANNEL_ADDRESSES: flag,
   })
   .refine((env) => env.POSTHOG_API_KEY !== undefined || env.POSTHOG_API_KEY_SECRET !== undefined, {
     path: ['POSTHOG_API_KEY'],
@@ -54,6 +57,8 @@ export interface Config {
   strict: boolean;
   personlessEvents: ReadonlySet<string>;
   secretsMaxAgeSeconds: number;
+  /** MoEngage Streams mapping options (docs/streams.md). */
+  streams: StreamsOptions;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     strict: e.STRICT_MODE,
     personlessEvents: new Set(e.PERSONLESS_EVENTS === undefined ? OUTREACH_EVENTS : list(e.PERSONLESS_EVENTS)),
     secretsMaxAgeSeconds: e.SECRETS_MAX_AGE_SECONDS,
+    streams: { eventName: e.STREAMS_EVENT_NAME, includeChannelAddresses: e.STREAMS_INCLUDE_CHANNEL_ADDRESSES },
   };
 }
 

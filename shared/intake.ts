@@ -10,9 +10,10 @@ import { count, countWithDimension } from './observability.ts';
 import { summarize } from './posthog-event.ts';
 import { parseRequestBody } from './request-body.ts';
 import type { Secrets } from './secrets.ts';
+import { handleStreams } from './streams-intake.ts';
 
 export interface IntakeDeps {
-  config: Pick<Config, 'posthogHost' | 'maxBodyBytes' | 'strict' | 'personlessEvents'>;
+  config: Pick<Config, 'posthogHost' | 'maxBodyBytes' | 'strict' | 'personlessEvents' | 'streams'>;
   secrets: Secrets;
   queue: EventQueue;
   logger: Logger;
@@ -22,16 +23,16 @@ export interface IntakeDeps {
 }
 
 const REALM = 'Bearer realm="moengage-posthog-forwarder"';
-const ROUTES: Record<string, string[]> = { '/v1/health': ['GET'], '/v1/connector': ['POST'] };
+const ROUTES: Record<string, string[]> = { '/v1/health': ['GET'], '/v1/connector': ['POST'], '/v1/streams': ['POST'] };
 const isOn = (value: string | undefined): boolean => value === '1' || value === 'true';
 
-/** Routes one API Gateway HTTP API (v2) request: health, or a connector request → auth → parse → map → queue. */
+/** Routes one API Gateway HTTP API (v2) request: health; else auth, then a Streams batch or a connector request. */
 export async function handleIntake(event: APIGatewayProxyEventV2, deps: IntakeDeps): Promise<HttpResponse> {
   const path = event.rawPath.replace(/\/+$/, '') || '/';
   const method = event.requestContext.http.method.toUpperCase();
   const requestId = event.requestContext.requestId;
   const allowed = ROUTES[path];
-  if (!allowed) return json(404, { status: 'not_found', message: `no route ${path}; use POST /v1/connector` });
+  if (!allowed) return json(404, { status: 'not_found', message: `no route ${path}; use POST /v1/connector or POST /v1/streams` });
   if (!allowed.includes(method))
     return json(405, { status: 'method_not_allowed', message: `use ${allowed.join(', ')} ${path}` }, { allow: allowed.join(', ') });
   if (path === '/v1/health') return json(200, { status: 'ok' });
@@ -56,6 +57,7 @@ export async function handleIntake(event: APIGatewayProxyEventV2, deps: IntakeDe
       ),
     );
   }
+  if (path === '/v1/streams') return handleStreams(event, deps);
   const body = parseRequestBody(
     { body: event.body, isBase64Encoded: event.isBase64Encoded, contentType: headers['content-type'] },
     deps.config.maxBodyBytes,
