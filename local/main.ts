@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     'moengage-posthog-forwarder is running locally',
-    `  intake:      ${stack.url}/v1/connector   (health: ${stack.url}/v1/health)`,
+    `  intake:      ${stack.url}/v1/connector   (Streams: ${stack.url}/v1/streams, health: ${stack.url}/v1/health)`,
     `  token:       ${stack.token}${process.env.WEBHOOK_TOKEN ? '' : '   (generated; set WEBHOOK_TOKEN to choose one)'}`,
     `  delivers to: ${stack.sink ? `local capture sink ${stack.sink.url} → ${stack.sink.file}` : stack.posthogHost}`,
     `  queue:       ${stack.sqs.queueUrl} (in-process SQS; DLQ ${stack.sqs.dlqUrl})`,

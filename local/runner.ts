@@ -25,6 +25,15 @@ export interface LocalStack {
 
 export const LOCAL_SINK_API_KEY = 'phc_local_capture_sink';
 export const DEFAULT_SINK_FILE = '.local/captured-events.ndjson';
+/** Optional settings handed to the handlers as they are (see shared/config.ts). */
+const PASSED_THROUGH = [
+  'MAX_BODY_BYTES',
+  'STRICT_MODE',
+  'PERSONLESS_EVENTS',
+  'POSTHOG_TIMEOUT_MS',
+  'STREAMS_EVENT_NAME',
+  'STREAMS_INCLUDE_CHANNEL_ADDRESSES',
+] as const;
 
 /**
  * Runs the service on this machine with the real handlers: HTTP adapter → intake → fauxqs (127.0.0.1) → poller →
@@ -59,7 +68,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   });
-  for (const name of ['MAX_BODY_BYTES', 'STRICT_MODE', 'PERSONLESS_EVENTS', 'POSTHOG_TIMEOUT_MS'] as const) {
+  for (const name of PASSED_THROUGH) {
     if (env[name] !== undefined) process.env[name] = env[name];
   }
   delete process.env.AWS_SESSION_TOKEN;
