@@ -68,7 +68,11 @@ export function createDeadLetterQueue(deps: { sqs: SQSClient; dlqUrl: string }):
   return {
     async send(record, reason) {
       await deps.sqs.send(
-        new SendMessageCommand({ QueueUrl: deps.dlqUrl, MessageBody: record.body, MessageAttributes: deadLetterAttributes(record, reason) }),
+        new SendMessageCommand({
+          QueueUrl: deps.dlqUrl,
+          MessageBody: record.body,
+          MessageAttributes: deadLetterAttributes(record, reason),
+        }),
       );
     },
   };

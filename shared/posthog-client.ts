@@ -102,7 +102,9 @@ async function postBody(deps: PostHogClientDeps, baseUrl: string, json: string):
       err.code === 'UND_ERR_BODY_TIMEOUT' ||
       err.code === 'UND_ERR_CONNECT_TIMEOUT';
     const message =
-      err.name === 'TimeoutError' || err.name === 'AbortError' ? `timed out after ${deps.timeoutMs} ms` : `${err.code ?? err.name}: ${err.message}`;
+      err.name === 'TimeoutError' || err.name === 'AbortError'
+        ? `timed out after ${deps.timeoutMs} ms`
+        : `${err.code ?? err.name}: ${err.message}`;
     return { ok: false, kind: 'retryable', status: undefined, message, retryAfterMs: undefined, failure: timedOut ? 'timeout' : 'network' };
   }
 }

@@ -26,7 +26,12 @@ export const DEFAULT_VISIBILITY: VisibilityPolicy = { baseSeconds: 60, capSecond
  * all of the exponential value, so it still grows but failed records spread out), and never shorter than the
  * server's Retry-After. `random` returns [0, 1).
  */
-export function retryVisibilitySeconds(policy: VisibilityPolicy, receiveCount: number, random: () => number, retryAfterMs?: number): number {
+export function retryVisibilitySeconds(
+  policy: VisibilityPolicy,
+  receiveCount: number,
+  random: () => number,
+  retryAfterMs?: number,
+): number {
   const cap = Math.min(policy.capSeconds, MAX_RETRY_VISIBILITY_SECONDS);
   const attempt = Number.isFinite(receiveCount) && receiveCount >= 1 ? Math.floor(receiveCount) : 1;
   const exponential = Math.min(cap, policy.baseSeconds * 2 ** Math.min(attempt - 1, 30));
@@ -65,7 +70,10 @@ export function createVisibilityController(deps: { sqs: SQSClient; queueUrl: str
             }),
           );
           for (const failure of result.Failed ?? []) {
-            refused.push({ id: byEntry.get(failure.Id ?? '')?.id ?? failure.Id ?? '', message: failure.Message ?? failure.Code ?? 'refused' });
+            refused.push({
+              id: byEntry.get(failure.Id ?? '')?.id ?? failure.Id ?? '',
+              message: failure.Message ?? failure.Code ?? 'refused',
+            });
           }
         } catch (error) {
           for (const change of group) refused.push({ id: change.id, message: (error as Error).message });

@@ -81,7 +81,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const visibility: Harness['visibility'] = [];
   const responses: SQSBatchResponse[] = [];
   const queueArn =
-    (await sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: sqs.queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn ?? '';
+    (await sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: sqs.queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn ??
+    '';
 
   const handler = createForwarderHandler({
     defaultDestination: posthog.url,

@@ -85,7 +85,9 @@ export async function startFakePostHog(initial?: FakeBehaviour): Promise<FakePos
       res.writeHead(400, { 'content-type': 'text/plain' }).end(`failed to parse request: ${(error as Error).message}`);
       return;
     }
-    const text = (req.headers['content-encoding'] === 'gzip' || (raw[0] === 0x1f && raw[1] === 0x8b) ? gunzipSync(raw) : raw).toString('utf8');
+    const text = (req.headers['content-encoding'] === 'gzip' || (raw[0] === 0x1f && raw[1] === 0x8b) ? gunzipSync(raw) : raw).toString(
+      'utf8',
+    );
     const received: ReceivedRequest = { path, headers: req.headers, capture, text, at: Date.now() };
     requests.push(received);
     const reply = behaviour(received, requests.length - 1);
