@@ -18,7 +18,7 @@ export interface VisibilityPolicy {
  */
 export const MAX_RETRY_VISIBILITY_SECONDS = 43_200 - 20 * 60;
 
-/** 60 s, 2 min, 4 min … (each halved at worst by jitter): with maxReceiveCount 8 an event waits ≈ 4 h in all. */
+/** 60 s, 2 min, 4 min … (each halved at worst by jitter): with maxReceiveCount 8 an event waits 2–4 h in all. */
 export const DEFAULT_VISIBILITY: VisibilityPolicy = { baseSeconds: 60, capSeconds: MAX_RETRY_VISIBILITY_SECONDS };
 
 /**
