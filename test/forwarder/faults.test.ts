@@ -103,6 +103,21 @@ describe('forwarder under injected faults', () => {
     for (const [uuid, list] of copies) for (const copy of list) expect(JSON.stringify(copy)).toBe(original.get(uuid));
   });
 
+  it('returns before the Lambda timeout when PostHog hangs, and delivers once it answers again', async () => {
+    harness = await startHarness({
+      // A 10 s request timeout inside a 1.5 s "Lambda": only the deadline can stop the request in time.
+      requestTimeoutMs: 10_000,
+      invocationTimeoutMs: 1_500,
+      behaviour: (_request, index) => (index === 0 ? { delayMs: 5_000, store: 0 } : {}),
+    });
+    await harness.enqueue([makeEvent(1)]);
+    harness.start();
+    await harness.drained();
+    expect(harness.errors).toEqual([]);
+    expect(harness.responses[0]?.batchItemFailures).toHaveLength(1);
+    expect(harness.posthog.events.map((e) => e.uuid)).toEqual([makeEvent(1).uuid]);
+  });
+
   it('after a partial acceptance (first half stored, then 503) every event is present and duplicates keep their uuid', async () => {
     const attemptsPerBatch = new Map<string, number>();
     harness = await startHarness({

@@ -55,6 +55,8 @@ export interface Harness {
   /** Every visibility change the forwarder asked for, with what SQS refused. */
   visibility: Array<{ changes: VisibilityChange[]; refused: Array<{ id: string; message: string }> }>;
   responses: SQSBatchResponse[];
+  /** What the poller reported (e.g. an invocation that outlived its timeout). */
+  errors: unknown[];
   /** Queues events with the intake's own queue code (body = the event's JSON). */
   enqueue(events: readonly PostHogEvent[]): Promise<void>;
   /** Starts the poller (the Lambda event source mapping). */
@@ -125,6 +127,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sqs,
     visibility,
     responses,
+    errors,
     enqueue: async (events) => {
       const receivedAt = new Date().toISOString();
       const messages: QueueMessage[] = events.map((event) => ({ event, destination: posthog.url, origin: 'connector', receivedAt }));
