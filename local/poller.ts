@@ -46,6 +46,18 @@ export function toSqsRecord(message: Message, queueArn: string): SQSRecord {
 }
 
 /**
+ * The records Lambda deletes after a ReportBatchItemFailures response: all but the reported ones. A response that
+ * names a message id not in the batch (or an empty one) is invalid, and Lambda then treats the whole batch as failed.
+ */
+export function succeededRecords(records: readonly SQSRecord[], response: SQSBatchResponse | null | undefined): SQSRecord[] {
+  const failures = response?.batchItemFailures ?? [];
+  const ids = new Set(records.map((r) => r.messageId));
+  if (failures.some((f) => !f.itemIdentifier || !ids.has(f.itemIdentifier))) return [];
+  const failed = new Set(failures.map((f) => f.itemIdentifier));
+  return records.filter((r) => !failed.has(r.messageId));
+}
+
+/**
  * Plays the Lambda SQS event source mapping: long-polls, gathers up to `batchSize` messages within the batching
  * window, invokes the real forwarder handler and deletes only the records it did not report as failed.
  */
@@ -84,12 +96,21 @@ export function startPoller(options: PollerOptions): { stop(): Promise<void> } {
   const invoke = async (messages: Message[]): Promise<void> => {
     const records = messages.map((m) => toSqsRecord(m, options.queueArn));
     const started = Date.now();
-    const response = await options.handler(
-      { Records: records },
-      { getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)) },
-    );
-    const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-    const done = records.filter((r) => !failed.has(r.messageId));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the forwarder did not return within its ${timeoutMs} ms timeout`)), timeoutMs);
+    });
+    let response: SQSBatchResponse;
+    try {
+      // Like Lambda: a timeout or a thrown error fails the whole batch (nothing is deleted).
+      response = await Promise.race([
+        options.handler({ Records: records }, { getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)) }),
+        timedOut,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+    const done = succeededRecords(records, response);
     for (let i = 0; i < done.length; i += 10) {
       const entries = done.slice(i, i + 10).map((r, j) => ({ Id: `d${j}`, ReceiptHandle: r.receiptHandle }));
       await options.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: entries }));

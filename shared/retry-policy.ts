@@ -15,11 +15,15 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
   return retryAfterMs === undefined ? jittered : Math.max(jittered, retryAfterMs);
 }
 
-/** `Retry-After` in delta-seconds or an HTTP date, in milliseconds from `nowMs`; undefined when absent or invalid. */
+/**
+ * `Retry-After` in delta-seconds or an HTTP date (RFC 9110 §10.2.3; every date form starts with the day name), in
+ * milliseconds from `nowMs`; undefined when absent or invalid.
+ */
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (!/^[A-Za-z]{3}/.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }

@@ -1,43 +1,37 @@
-import { createSqsClient } from '#shared/sqs-client';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { Agent } from 'undici';
-import { loadConfig } from '#shared/config';
+import { loadConfig, requireQueueUrl } from '#shared/config';
 import { createDeadLetterQueue } from '#shared/dead-letter';
-import { type ForwarderDeps, handleSqsBatch } from '#shared/forwarder';
+import { createForwarderHandler } from '#shared/forwarder';
+import { LIB_NAME } from '#shared/map-connector';
 import { createLogger, createMetrics } from '#shared/observability';
-import { postBatch } from '#shared/posthog-client';
+import { CONNECT_TIMEOUT_MS, createPostHogDispatcher, postRawBatch } from '#shared/posthog-client';
 import { DEFAULT_RETRY } from '#shared/retry-policy';
 import { createSecrets } from '#shared/secrets';
+import { createSqsClient } from '#shared/sqs-client';
 import { LIB_VERSION } from '#shared/version';
-import { LIB_NAME } from '#shared/map-connector';
+import { createVisibilityController, DEFAULT_VISIBILITY } from '#shared/visibility';
 
 const config = loadConfig();
 if (!config.dlqUrl) throw new Error('invalid configuration: DLQ_URL is required');
-const logger = createLogger('forwarder');
-const metrics = createMetrics('forwarder');
+const sqs = createSqsClient();
 // One keep-alive pool per container, reused across invocations.
-const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 16, connect: { timeout: 5_000 } });
+const dispatcher = createPostHogDispatcher({ connectTimeoutMs: Math.min(CONNECT_TIMEOUT_MS, config.posthogTimeoutMs) });
 const client = { dispatcher, timeoutMs: config.posthogTimeoutMs, userAgent: `${LIB_NAME}/${LIB_VERSION}` };
+const metrics = createMetrics('forwarder');
 
-const deps: ForwarderDeps = {
+/** SQS event source entry with partial batch failures (ReportBatchItemFailures). */
+export const handler = createForwarderHandler({
   defaultDestination: config.posthogHost,
   secrets: createSecrets(config),
-  post: (destination, apiKey, events) => postBatch(client, destination, apiKey, events),
-  deadLetters: createDeadLetterQueue({ sqs: createSqsClient(), dlqUrl: config.dlqUrl }),
+  post: (destination, apiKey, events, timeoutMs) => postRawBatch({ ...client, timeoutMs }, destination, apiKey, events),
+  requestTimeoutMs: config.posthogTimeoutMs,
+  deadLetters: createDeadLetterQueue({ sqs, dlqUrl: config.dlqUrl }),
+  visibility: createVisibilityController({ sqs, queueUrl: requireQueueUrl(config) }),
+  visibilityPolicy: DEFAULT_VISIBILITY,
   retry: DEFAULT_RETRY,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: Math.random,
   now: Date.now,
-  safetyMarginMs: 2_000,
-  logger,
+  safetyMarginMs: 3_000,
+  logger: createLogger('forwarder'),
   metrics,
-};
-
-/** SQS event source entry with partial batch failures (ReportBatchItemFailures). */
-export const handler = async (event: SQSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse> => {
-  try {
-    return await handleSqsBatch(event, () => context.getRemainingTimeInMillis(), deps);
-  } finally {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  }
-};
+});

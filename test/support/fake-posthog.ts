@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { CAPTURE_PATHS, type CaptureRequest, decodeCaptureRequest, FLAGS_PATHS, readBody } from '../../local/capture-protocol.ts';
 
 /** What the fake answers to one capture request. Default: 200 {"status":"Ok"} and every event stored. */
@@ -19,6 +20,9 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   capture: CaptureRequest;
+  /** The decoded (gunzipped) request body, to check that resends are byte-identical. */
+  text: string;
+  /** Epoch ms when the request's body had fully arrived. */
   at: number;
 }
 
@@ -81,7 +85,10 @@ export async function startFakePostHog(initial?: FakeBehaviour): Promise<FakePos
       res.writeHead(400, { 'content-type': 'text/plain' }).end(`failed to parse request: ${(error as Error).message}`);
       return;
     }
-    const received: ReceivedRequest = { path, headers: req.headers, capture, at: Date.now() };
+    const text = (req.headers['content-encoding'] === 'gzip' || (raw[0] === 0x1f && raw[1] === 0x8b) ? gunzipSync(raw) : raw).toString(
+      'utf8',
+    );
+    const received: ReceivedRequest = { path, headers: req.headers, capture, text, at: Date.now() };
     requests.push(received);
     const reply = behaviour(received, requests.length - 1);
     const status = reply.status ?? 200;

@@ -1,5 +1,5 @@
 import { Agent } from 'undici';
-import { classifyStatus, postBatch } from '#shared/posthog-client';
+import { batchBody, classifyStatus, postBatch, postRawBatch, rawBatchBody } from '#shared/posthog-client';
 import type { PostHogEvent } from '#shared/posthog-event';
 import { type FakePostHog, startFakePostHog } from '../support/fake-posthog.ts';
 
@@ -17,6 +17,7 @@ describe('classifyStatus', () => {
     [204, 'ok'],
     [400, 'rejected'],
     [413, 'rejected'],
+    [299, 'ok'],
     [401, 'unauthorized'],
     [403, 'unauthorized'],
     [408, 'retryable'],
@@ -24,8 +25,24 @@ describe('classifyStatus', () => {
     [500, 'retryable'],
     [503, 'retryable'],
     [504, 'retryable'],
+    [502, 'retryable'],
+    [500, 'retryable'],
+    // Unexpected codes (a mistyped self-hosted URL answering 404, a proxy's 415) delay events rather than drop them.
+    [404, 'retryable'],
+    [415, 'retryable'],
+    [301, 'retryable'],
   ])('treats HTTP %i as %s', (status, expected) => {
     expect(classifyStatus(status)).toBe(expected);
+  });
+});
+
+describe('rawBatchBody', () => {
+  it('builds the same JSON as batchBody, with each event inserted byte for byte', () => {
+    const json = JSON.stringify(event);
+    const body = rawBatchBody('phc_"quoted"', [json, json]);
+    expect(JSON.parse(body)).toEqual(JSON.parse(batchBody('phc_"quoted"', [event, event])));
+    expect(body).toBe(`{"api_key":"phc_\\"quoted\\"","batch":[${json},${json}]}`);
+    expect(body).not.toContain('sent_at');
   });
 });
 
@@ -52,6 +69,13 @@ describe('postBatch', () => {
     expect(request?.capture).toMatchObject({ apiKey: 'phc_key', events: [event] });
   });
 
+  it('sends the queued event text verbatim with postRawBatch', async () => {
+    posthog.behave(() => ({}));
+    const json = JSON.stringify(event);
+    await expect(postRawBatch(client, posthog.url, 'phc_key', [json])).resolves.toEqual({ ok: true, status: 200 });
+    expect(posthog.requests.at(-1)?.text).toBe(`{"api_key":"phc_key","batch":[${json}]}`);
+  });
+
   it('returns PostHog status, message and Retry-After for a refused request', async () => {
     posthog.behave(() => ({ status: 429, body: 'slow down', headers: { 'retry-after': '2' } }));
     await expect(postBatch(client, posthog.url, 'phc_key', [event])).resolves.toEqual({
@@ -76,12 +100,14 @@ describe('postBatch', () => {
       ok: false,
       kind: 'retryable',
       status: undefined,
+      failure: 'network',
     });
     posthog.behave(() => ({ delayMs: 1_500 }));
     await expect(postBatch(client, posthog.url, 'phc_key', [event])).resolves.toMatchObject({
       ok: false,
       kind: 'retryable',
       message: 'timed out after 500 ms',
+      failure: 'timeout',
     });
   });
 });
