@@ -1,0 +1,5 @@
+import { processDeps } from '../cli/aws-clients.ts';
+import { run } from '../cli/main.ts';
+
+// `npx moengage-posthog …`: see cli/main.ts for the commands.
+process.exitCode = await run(process.argv.slice(2), processDeps());
