@@ -31,9 +31,20 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The real dependencies: process streams, fetch, the AWS SDK clients (SQS keeps useQueueUrlAsEndpoint false). */
-export function processDeps(): CliDeps {
+/**
+ * The real dependencies: process streams, fetch, the AWS SDK clients (SQS keeps useQueueUrlAsEndpoint false).
+ * `dispose` destroys the clients so their keep-alive sockets do not hold the process open.
+ */
+export function processDeps(): CliDeps & { dispose(): void } {
+  const clients: Array<{ destroy(): void }> = [];
+  const track = <T extends { destroy(): void }>(client: T): T => {
+    clients.push(client);
+    return client;
+  };
   return {
+    dispose: () => {
+      for (const client of clients) client.destroy();
+    },
     stdout: output(process.stdout),
     stderr: output(process.stderr),
     env: process.env,
@@ -42,8 +53,8 @@ export function processDeps(): CliDeps {
     readFile: (path) => readFile(path, 'utf8'),
     readStdin,
     randomBytes,
-    sqs: (target) => createSqsClient(clientConfig(target)),
-    secretsManager: (target) => new SecretsManagerClient(clientConfig(target)),
+    sqs: (target) => track(createSqsClient(clientConfig(target))),
+    secretsManager: (target) => track(new SecretsManagerClient(clientConfig(target))),
     stackOutputs: async (stackName, target) => {
       const client = new CloudFormationClient(clientConfig({ ...target, endpoint: undefined }));
       try {
