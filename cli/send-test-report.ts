@@ -68,9 +68,8 @@ function describeVerify(body: unknown, status: number): string[] {
   if (status === 200) {
     return [`PostHog check: accepted${phStatus !== undefined ? ` (HTTP ${str(phStatus)})` : ''}; the project key was accepted too.`];
   }
-  return [
-    `PostHog check: refused${phStatus !== undefined ? ` with HTTP ${str(phStatus)}` : ''}${phMessage !== undefined ? `: ${str(phMessage)}` : ''}.`,
-  ];
+  const line = `PostHog check: refused${phStatus !== undefined ? ` with HTTP ${str(phStatus)}` : ''}${phMessage !== undefined ? `: ${str(phMessage)}` : ''}`;
+  return [line.endsWith('.') ? line : `${line}.`];
 }
 
 /** The report printed by `send-test` (pure). */

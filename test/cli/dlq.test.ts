@@ -19,7 +19,12 @@ const event = (n: number) => ({
 
 /** The SQS record the forwarder had in hand when it dead-lettered (as the event source mapping builds it). */
 function record(n: number): SQSRecord {
-  const encoded = encodeMessage({ event: event(n), destination: 'https://eu.i.posthog.com', origin: 'connector', receivedAt: '2026-11-23T10:00:01.000Z' });
+  const encoded = encodeMessage({
+    event: event(n),
+    destination: 'https://eu.i.posthog.com',
+    origin: 'connector',
+    receivedAt: '2026-11-23T10:00:01.000Z',
+  });
   const messageAttributes: SQSRecord['messageAttributes'] = {};
   for (const [name, value] of Object.entries(encoded.attributes)) {
     messageAttributes[name] = { dataType: 'String', stringValue: value.StringValue ?? '', stringListValues: [], binaryListValues: [] };
@@ -46,7 +51,13 @@ async function drain(sqs: LocalSqs, queueUrl: string): Promise<Message[]> {
   const out: Message[] = [];
   for (;;) {
     const r = await sqs.client.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'], VisibilityTimeout: 60 }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+        VisibilityTimeout: 60,
+      }),
     );
     if (!r.Messages?.length) return out;
     out.push(...r.Messages);
@@ -64,7 +75,12 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
     const dlq = createDeadLetterQueue({ sqs: sqs.client, dlqUrl: sqs.dlqUrl });
     await dlq.send(record(1), { reason: 'rejected', httpStatus: 400, message: 'failed to parse request: invalid uuid', attempts: 1 });
     await dlq.send(record(2), { reason: 'rejected', httpStatus: 413, message: 'EventTooBig', attempts: 1 });
-    const moved = encodeMessage({ event: event(3), destination: 'https://eu.i.posthog.com', origin: 'connector', receivedAt: '2026-11-23T10:00:03.000Z' });
+    const moved = encodeMessage({
+      event: event(3),
+      destination: 'https://eu.i.posthog.com',
+      origin: 'connector',
+      receivedAt: '2026-11-23T10:00:03.000Z',
+    });
     await sqs.client.send(new SendMessageCommand({ QueueUrl: sqs.dlqUrl, MessageBody: moved.body, MessageAttributes: moved.attributes }));
   });
   afterEach(async () => {
@@ -88,7 +104,19 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
     expect(result.stdout).toContain('Shown: 3. By reason: ');
     expect(await approximateCount(sqs.client, sqs.dlqUrl)).toBe(3);
     // Peeked messages are visible again at once: a second listing sees them all.
-    const again = await cli.run(['dlq', 'list', '--local', '--dlq-url', sqs.dlqUrl, '--queue-url', sqs.queueUrl, '--format', 'json', '--limit', '2']);
+    const again = await cli.run([
+      'dlq',
+      'list',
+      '--local',
+      '--dlq-url',
+      sqs.dlqUrl,
+      '--queue-url',
+      sqs.queueUrl,
+      '--format',
+      'json',
+      '--limit',
+      '2',
+    ]);
     expect(again.code).toBe(0);
     const views = JSON.parse(again.stdout) as Array<{ reason: string; uuid: string }>;
     expect(views).toHaveLength(2);
@@ -148,7 +176,11 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
   it('reports an empty dead-letter queue', async () => {
     await cli.run(['dlq', 'redrive', '--local', '--endpoint', sqs.endpoint]);
     const result = await cli.run(['dlq', 'list', '--local', '--endpoint', sqs.endpoint]);
-    expect(result).toEqual({ code: 0, stderr: '', stdout: `Dead-letter queue ${sqs.dlqUrl} (about 0 message(s) in the queue)\nNo dead-lettered events.\n` });
+    expect(result).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: `Dead-letter queue ${sqs.dlqUrl} (about 0 message(s) in the queue)\nNo dead-lettered events.\n`,
+    });
   });
 
   it.each([
@@ -176,7 +208,10 @@ describe('dead-letter formatting', () => {
   });
 
   it.each([
-    [{ dlq_reason: 'malformed', dlq_http_status: 'none', dlq_message: 'message body is not JSON', dlq_attempts: '0' }, 'malformed: the queued message is not a PostHog event (0 attempt(s)): "message body is not JSON"'],
+    [
+      { dlq_reason: 'malformed', dlq_http_status: 'none', dlq_message: 'message body is not JSON', dlq_attempts: '0' },
+      'malformed: the queued message is not a PostHog event (0 attempt(s)): "message body is not JSON"',
+    ],
     [{}, 'max_receives: SQS moved it after too many failed deliveries (PostHog 401 wrong key, 5xx, timeouts)'],
   ])('explains %j', (attributes, line) => {
     const MessageAttributes = Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]));

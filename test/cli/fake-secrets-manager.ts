@@ -30,14 +30,29 @@ export async function startFakeSecretsManager(initial: Record<string, string> = 
     const name = body.SecretId ?? '';
     const arn = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-AbCdEf`;
     if (!secrets.has(name) && target !== 'secretsmanager.PutSecretValue') {
-      return reply(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }, 'ResourceNotFoundException');
+      return reply(
+        400,
+        { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." },
+        'ResourceNotFoundException',
+      );
     }
     if (target === 'secretsmanager.GetSecretValue') {
-      return reply(200, { ARN: arn, Name: name, SecretString: secrets.get(name), VersionId: randomUUID(), VersionStages: ['AWSCURRENT'], CreatedDate: 1_795_449_600 });
+      return reply(200, {
+        ARN: arn,
+        Name: name,
+        SecretString: secrets.get(name),
+        VersionId: randomUUID(),
+        VersionStages: ['AWSCURRENT'],
+        CreatedDate: 1_795_449_600,
+      });
     }
     if (target === 'secretsmanager.PutSecretValue') {
       if (!secrets.has(name)) {
-        return reply(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }, 'ResourceNotFoundException');
+        return reply(
+          400,
+          { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." },
+          'ResourceNotFoundException',
+        );
       }
       secrets.set(name, body.SecretString ?? '');
       puts.push({ name, value: body.SecretString ?? '' });

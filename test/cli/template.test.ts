@@ -108,7 +108,16 @@ describe('template connector (command)', () => {
   afterAll(() => cli.close());
 
   it('prints the configuration to paste', async () => {
-    const result = await cli.run(['template', 'connector', '--event', 'purchase_completed', '--prop', 'amount=event:Amount', '--insert-id', 'event:Order ID']);
+    const result = await cli.run([
+      'template',
+      'connector',
+      '--event',
+      'purchase_completed',
+      '--prop',
+      'amount=event:Amount',
+      '--insert-id',
+      'event:Order ID',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
       [
@@ -142,7 +151,10 @@ describe('template connector (command)', () => {
   });
 
   it('answers --help with exit code 0', async () => {
-    expect(await cli.run(['template', 'connector', '--help'])).toMatchObject({ code: 0, stdout: expect.stringContaining('--insert-id <attr>') });
+    expect(await cli.run(['template', 'connector', '--help'])).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('--insert-id <attr>'),
+    });
   });
 });
 
@@ -154,7 +166,10 @@ describe('template connector output round-trips through the intake (?dry_run=1)'
 
   beforeAll(async () => {
     posthog = await startFakePostHog();
-    stack = await startLocalStack({ env: { POSTHOG_HOST: posthog.url, POSTHOG_API_KEY: 'phc_roundtrip_key', WEBHOOK_TOKEN: token }, print: () => {} });
+    stack = await startLocalStack({
+      env: { POSTHOG_HOST: posthog.url, POSTHOG_API_KEY: 'phc_roundtrip_key', WEBHOOK_TOKEN: token },
+      print: () => {},
+    });
   });
   afterAll(async () => {
     cli.close();
@@ -175,7 +190,18 @@ describe('template connector output round-trips through the intake (?dry_run=1)'
   }
 
   it('maps a purchase with typed values and a stable uuid from $insert_id', async () => {
-    const t = await template(['--event', 'purchase_completed', '--prop', 'amount=event:Amount', '--prop', 'currency=event:Currency', '--prop', 'order_id=event:Order ID', '--insert-id', 'event:Order ID']);
+    const t = await template([
+      '--event',
+      'purchase_completed',
+      '--prop',
+      'amount=event:Amount',
+      '--prop',
+      'currency=event:Currency',
+      '--prop',
+      'order_id=event:Order ID',
+      '--insert-id',
+      'event:Order ID',
+    ]);
     const attributes = { user: { ID: 'user-42' }, event: { Amount: '19.99', Currency: 'EUR', 'Order ID': '00123' } };
     const first = await dryRun(t, attributes);
     expect(first.status).toBe(200);
@@ -192,7 +218,16 @@ describe('template connector output round-trips through the intake (?dry_run=1)'
   });
 
   it('drops a missing attribute with a warning and still maps the event', async () => {
-    const t = await template(['--event', 'purchase_completed', '--prop', 'amount=event:Amount', '--prop', 'coupon=event:Coupon', '--insert-id', 'event:Order ID']);
+    const t = await template([
+      '--event',
+      'purchase_completed',
+      '--prop',
+      'amount=event:Amount',
+      '--prop',
+      'coupon=event:Coupon',
+      '--insert-id',
+      'event:Order ID',
+    ]);
     const result = await dryRun(t, { user: { ID: 'user-7' }, event: { Amount: '5' } });
     expect(result.status).toBe(200);
     expect(result.body.events[0]?.properties).toEqual(expect.objectContaining({ amount: 5 }));
