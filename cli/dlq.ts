@@ -11,7 +11,7 @@ import { format, parse, positiveInt } from './args.ts';
 import { describeDeadLetter, formatDeadLetterList, redriveAttributes } from './dlq-format.ts';
 import { type CliDeps, CommandError, EXIT, UsageError } from './io.ts';
 import { createProgress } from './progress.ts';
-import { resolveQueues, TARGET_HELP, TARGET_OPTIONS } from './targets.ts';
+import { explainAwsError, resolveQueues, TARGET_HELP, TARGET_OPTIONS } from './targets.ts';
 
 export const DLQ_HELP = `Usage: moengage-posthog dlq list [--limit N] [--format json] [where]
        moengage-posthog dlq redrive [--max N] [where]
@@ -78,7 +78,7 @@ async function release(sqs: SQSClient, queueUrl: string, messages: readonly Mess
 }
 
 const awsFailure = (what: string, error: unknown): CommandError =>
-  new CommandError(`${what}: ${(error as Error).message}`, { cause: error });
+  new CommandError(`${what}: ${explainAwsError((error as Error).message)}`, { cause: error });
 
 async function list(argv: readonly string[], deps: CliDeps): Promise<number> {
   const { values } = parse(argv, OPTIONS);

@@ -2,7 +2,7 @@ import { GetSecretValueCommand, PutSecretValueCommand, type SecretsManagerClient
 import { parse } from './args.ts';
 import { type CliDeps, CommandError, EXIT, UsageError } from './io.ts';
 import { mask } from './mask.ts';
-import { OUTPUTS, resolveSecretName, TARGET_HELP, TARGET_OPTIONS } from './targets.ts';
+import { explainAwsError, OUTPUTS, resolveSecretName, TARGET_HELP, TARGET_OPTIONS } from './targets.ts';
 import { addToken, checkProjectKey, readTokens, retireTokens, serializeTokens } from './token-list.ts';
 
 export const SECRETS_HELP = `Usage: moengage-posthog secrets set-posthog-key <phc_…|->  [where]
@@ -38,7 +38,7 @@ async function getSecret(client: SecretsManagerClient, name: string): Promise<st
     return result.SecretString;
   } catch (error) {
     if (error instanceof CommandError) throw error;
-    throw new CommandError(`cannot read secret ${name}: ${(error as Error).message}`, { cause: error });
+    throw new CommandError(`cannot read secret ${name}: ${explainAwsError((error as Error).message)}`, { cause: error });
   }
 }
 
@@ -46,7 +46,7 @@ async function putSecret(client: SecretsManagerClient, name: string, value: stri
   try {
     await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
   } catch (error) {
-    throw new CommandError(`cannot write secret ${name}: ${(error as Error).message}`, { cause: error });
+    throw new CommandError(`cannot write secret ${name}: ${explainAwsError((error as Error).message)}`, { cause: error });
   }
 }
 

@@ -71,12 +71,21 @@ export function localEndpointFrom(queueUrl: string | undefined): string | undefi
   return undefined;
 }
 
+/** Adds what to do to the AWS SDK's most common configuration errors (pure). */
+export function explainAwsError(message: string): string {
+  if (/region is missing/i.test(message)) return `${message} (pass --region or set AWS_REGION)`;
+  if (/could not load credentials|credential/i.test(message)) {
+    return `${message} (configure AWS credentials: aws configure, AWS_PROFILE or AWS_ACCESS_KEY_ID)`;
+  }
+  return message;
+}
+
 async function outputsOf(flags: TargetFlags, deps: CliDeps, target: AwsTarget): Promise<Record<string, string>> {
   const stack = flags.stack ?? DEFAULT_STACK;
   try {
     return await deps.stackOutputs(stack, target);
   } catch (error) {
-    throw new CommandError(`cannot read the outputs of stack ${stack}: ${(error as Error).message}`);
+    throw new CommandError(`cannot read the outputs of stack ${stack}: ${explainAwsError((error as Error).message)}`);
   }
 }
 

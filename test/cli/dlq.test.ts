@@ -5,7 +5,7 @@ import { encodeMessage } from '#shared/event-queue';
 import { approximateCount } from '../../cli/dlq.ts';
 import { describeDeadLetter, reasonLine, redriveAttributes } from '../../cli/dlq-format.ts';
 import { progressBar } from '../../cli/progress.ts';
-import { localEndpointFrom } from '../../cli/targets.ts';
+import { explainAwsError, localEndpointFrom } from '../../cli/targets.ts';
 import { type LocalSqs, startLocalSqs } from '../../local/sqs-server.ts';
 import { type Harness, harness } from './harness.ts';
 
@@ -234,5 +234,16 @@ describe('dead-letter formatting', () => {
     ['not a url', undefined],
   ])('localEndpointFrom(%s) → %s', (url, endpoint) => {
     expect(localEndpointFrom(url)).toBe(endpoint);
+  });
+
+  it.each([
+    ['Region is missing', 'Region is missing (pass --region or set AWS_REGION)'],
+    [
+      'Could not load credentials from any providers',
+      'Could not load credentials from any providers (configure AWS credentials: aws configure, AWS_PROFILE or AWS_ACCESS_KEY_ID)',
+    ],
+    ['Access to the resource is denied', 'Access to the resource is denied'],
+  ])('explainAwsError(%s)', (message, explained) => {
+    expect(explainAwsError(message)).toBe(explained);
   });
 });
