@@ -63,8 +63,9 @@ function describeVerify(body: unknown, status: number): string[] {
     ];
   }
   const posthog = isObject(b.posthog) ? b.posthog : {};
-  const phStatus = posthog.status ?? b.posthog_status ?? b.posthogStatus;
-  const phMessage = posthog.message ?? posthog.body ?? b.message;
+  const firstError = list(b.errors).find(isObject);
+  const phStatus = posthog.status ?? posthog.httpStatus ?? b.posthog_status ?? b.posthogStatus;
+  const phMessage = posthog.message ?? posthog.detail ?? posthog.body ?? b.message ?? firstError?.message;
   if (status === 200) {
     return [`PostHog check: accepted${phStatus !== undefined ? ` (HTTP ${str(phStatus)})` : ''}; the project key was accepted too.`];
   }
