@@ -11,7 +11,7 @@ import { format, parse, positiveInt } from './args.ts';
 import { describeDeadLetter, formatDeadLetterList, redriveAttributes } from './dlq-format.ts';
 import { type CliDeps, CommandError, EXIT, UsageError } from './io.ts';
 import { createProgress } from './progress.ts';
-import { explainAwsError, resolveQueues, TARGET_HELP, TARGET_OPTIONS } from './targets.ts';
+import { explainAwsError, resolveQueues, TARGET_OPTIONS, targetHelp } from './targets.ts';
 
 export const DLQ_HELP = `Usage: moengage-posthog dlq list [--limit N] [--format json] [where]
        moengage-posthog dlq redrive [--max N] [where]
@@ -28,21 +28,15 @@ Options
   --format text|json   list as JSON
   --queue-url <url>    the main queue (default: the stack's EventQueueUrl output)
   --dlq-url <url>      the dead-letter queue (default: the stack's DeadLetterQueueUrl output)
-${TARGET_HELP}  -h, --help           this help
-
+${targetHelp('queues')}
 Examples
   moengage-posthog dlq list --stack MoEngagePostHogForwarder-prod --region eu-west-1
   moengage-posthog dlq redrive --local --dlq-url http://sqs.us-east-1.localhost:46383/000000000000/moengage-posthog-events-dlq
 `;
 
-const OPTIONS = {
-  ...TARGET_OPTIONS,
-  'queue-url': { type: 'string' },
-  'dlq-url': { type: 'string' },
-  limit: { type: 'string' },
-  max: { type: 'string' },
-  format: { type: 'string' },
-} as const;
+const QUEUE_OPTIONS = { ...TARGET_OPTIONS, 'queue-url': { type: 'string' }, 'dlq-url': { type: 'string' } } as const;
+const LIST_OPTIONS = { ...QUEUE_OPTIONS, limit: { type: 'string' }, format: { type: 'string' } } as const;
+const REDRIVE_OPTIONS = { ...QUEUE_OPTIONS, max: { type: 'string' } } as const;
 
 /** How long received messages stay hidden while a command works on them. */
 const LIST_VISIBILITY_SECONDS = 30;
@@ -81,7 +75,7 @@ const awsFailure = (what: string, error: unknown): CommandError =>
   new CommandError(`${what}: ${explainAwsError((error as Error).message)}`, { cause: error });
 
 async function list(argv: readonly string[], deps: CliDeps): Promise<number> {
-  const { values } = parse(argv, OPTIONS);
+  const { values } = parse(argv, LIST_OPTIONS);
   if (values.help) {
     deps.stdout.write(DLQ_HELP);
     return EXIT.ok;
@@ -149,7 +143,7 @@ export async function redrive(
 }
 
 async function runRedrive(argv: readonly string[], deps: CliDeps): Promise<number> {
-  const { values } = parse(argv, OPTIONS);
+  const { values } = parse(argv, REDRIVE_OPTIONS);
   if (values.help) {
     deps.stdout.write(DLQ_HELP);
     return EXIT.ok;

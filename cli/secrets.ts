@@ -2,7 +2,7 @@ import { GetSecretValueCommand, PutSecretValueCommand, type SecretsManagerClient
 import { parse } from './args.ts';
 import { type CliDeps, CommandError, EXIT, UsageError } from './io.ts';
 import { mask } from './mask.ts';
-import { explainAwsError, OUTPUTS, resolveSecretName, TARGET_HELP, TARGET_OPTIONS } from './targets.ts';
+import { AWS_OPTIONS, explainAwsError, OUTPUTS, resolveSecretName, targetHelp } from './targets.ts';
 import { addToken, checkProjectKey, readTokens, retireTokens, serializeTokens } from './token-list.ts';
 
 export const SECRETS_HELP = `Usage: moengage-posthog secrets set-posthog-key <phc_…|->  [where]
@@ -21,11 +21,10 @@ Options
   --posthog-key-secret <name>   the secret (default: the stack's ${OUTPUTS.posthogKeySecret} output)
   --tokens-secret <name>        the secret (default: the stack's ${OUTPUTS.tokensSecret} output)
   --all-but-newest              retire-token: keep only the newest token
-${TARGET_HELP}  -h, --help                    this help
-`;
+${targetHelp('secrets')}`;
 
 const OPTIONS = {
-  ...TARGET_OPTIONS,
+  ...AWS_OPTIONS,
   'posthog-key-secret': { type: 'string' },
   'tokens-secret': { type: 'string' },
   'all-but-newest': { type: 'boolean' },

@@ -12,20 +12,33 @@ export const OUTPUTS = {
 } as const;
 
 /** Options shared by every command that reaches AWS or the local runner. */
-export const TARGET_OPTIONS = {
+export const AWS_OPTIONS = {
   stack: { type: 'string' },
   region: { type: 'string' },
   endpoint: { type: 'string' },
-  local: { type: 'boolean' },
 } as const;
+export const TARGET_OPTIONS = { ...AWS_OPTIONS, local: { type: 'boolean' } } as const;
 
-export const TARGET_HELP = `Where (AWS: default credentials chain and region; names come from the stack's outputs)
-  --stack <name>       CloudFormation stack (default ${DEFAULT_STACK})
-  --region <region>    AWS region (default: AWS_REGION / your profile)
-  --endpoint <url>     a different endpoint (the local runner's SQS: http://127.0.0.1:<port>)
-  --local              the local runner (npm start): dummy credentials, no stack; the endpoint is taken from
-                       --endpoint or the port in the queue URLs npm start prints
-`;
+/** The "where" part of a command's help; the local runner has queues but no secrets. */
+export function targetHelp(kind: 'queues' | 'secrets'): string {
+  const lines = [
+    '',
+    'Where (AWS: your default credentials chain; names come from the stack outputs)',
+    `  --stack <name>       CloudFormation stack (default ${DEFAULT_STACK})`,
+    '  --region <region>    AWS region (default: AWS_REGION or your profile)',
+  ];
+  if (kind === 'queues') {
+    lines.push(
+      "  --endpoint <url>     another SQS endpoint (the local runner's: http://127.0.0.1:<port>)",
+      '  --local              the local runner (npm start): dummy credentials, no stack; the endpoint comes from',
+      '                       --endpoint or from the port in the queue URLs npm start prints',
+    );
+  } else {
+    lines.push('  --endpoint <url>     another Secrets Manager endpoint (an emulator)');
+  }
+  lines.push('  -h, --help           this help', '');
+  return lines.join('\n');
+}
 
 export interface TargetFlags {
   stack?: string | undefined;

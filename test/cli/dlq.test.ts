@@ -187,6 +187,7 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
     [['dlq', 'list', '--limit', '0', '--local', '--endpoint', 'http://127.0.0.1:1'], '--limit must be a positive whole number'],
     [['dlq', 'list', '--local'], '--local needs --endpoint'],
     [['dlq', 'list', '--bogus'], "Unknown option '--bogus'"],
+    [['dlq', 'redrive', '--limit', '3'], "Unknown option '--limit'"],
     [['dlq', 'purge'], 'unknown dlq action "purge"'],
   ])('answers %j with exit code 2', async (argv, message) => {
     const result = await cli.run(argv);
