@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { format, parse, positiveInt } from './args.ts';
 import { describeDeadLetter, formatDeadLetterList, redriveAttributes } from './dlq-format.ts';
+import { planBatches, messageSize } from '#shared/event-queue';
 import { type CliDeps, CommandError, EXIT, UsageError } from './io.ts';
 import { createProgress } from './progress.ts';
 import { explainAwsError, resolveQueues, TARGET_OPTIONS, targetHelp } from './targets.ts';
@@ -107,7 +108,10 @@ export interface RedriveResult {
   notDeleted: number;
 }
 
-/** Moves up to `max` messages: send to the main queue, then delete from the DLQ only what was sent. */
+/**
+ * Moves up to `max` messages: send to the main queue, then delete from the DLQ only what was sent. Messages the
+ * main queue refused stay hidden for the rest of the run (so they are counted once) and reappear in the DLQ after.
+ */
 export async function redrive(
   target: { sqs: SQSClient; queueUrl: string; dlqUrl: string },
   max: number,
@@ -118,11 +122,26 @@ export async function redrive(
   while (result.moved + result.failed < max) {
     const messages = await receive(sqs, dlqUrl, max - result.moved - result.failed, REDRIVE_VISIBILITY_SECONDS);
     if (messages.length === 0) break;
-    const entries = messages.map((m, i) => ({ Id: `m${i}`, MessageBody: m.Body ?? '', MessageAttributes: redriveAttributes(m) }));
-    const sent = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
-    const ok = new Set((sent.Successful ?? []).map((s) => s.Id));
-    const done = messages.filter((_, i) => ok.has(`m${i}`));
-    const refused = messages.filter((_, i) => !ok.has(`m${i}`));
+    const encoded = messages.map((m) => ({ body: m.Body ?? '', attributes: redriveAttributes(m) }));
+    const entries = encoded.map((m, i) => ({ Id: `m${i}`, MessageBody: m.body, MessageAttributes: m.attributes }));
+    // SendMessageBatch takes at most 10 entries and 1 MiB in all; a DLQ message may be close to 1 MiB itself.
+    const sentIds = new Set<string>();
+    try {
+      for (const batch of planBatches(entries, encoded.map(messageSize))) {
+        const sent = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch }));
+        for (const s of sent.Successful ?? []) if (s.Id) sentIds.add(s.Id);
+      }
+    } catch (error) {
+      // Unsent messages become visible in the DLQ again at once; sent ones are left hidden, not deleted (a rerun
+      // may move them twice; PostHog deduplicates by uuid).
+      await release(
+        sqs,
+        dlqUrl,
+        messages.filter((_, i) => !sentIds.has(`m${i}`)),
+      ).catch(() => undefined);
+      throw error;
+    }
+    const done = messages.filter((_, i) => sentIds.has(`m${i}`));
     if (done.length > 0) {
       const deleted = await sqs.send(
         new DeleteMessageBatchCommand({
@@ -133,8 +152,7 @@ export async function redrive(
       result.notDeleted += deleted.Failed?.length ?? 0;
     }
     result.moved += done.length;
-    result.failed += refused.length;
-    if (refused.length > 0) await release(sqs, dlqUrl, refused);
+    result.failed += messages.length - done.length;
     onProgress(result.moved);
     // A whole batch refused means the main queue refuses everything (permissions, missing queue): stop.
     if (done.length === 0) break;

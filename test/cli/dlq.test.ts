@@ -173,6 +173,25 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
     }
   });
 
+  it('stops with exit code 1 when the main queue refuses, leaving every message in the DLQ', async () => {
+    const missing = sqs.queueUrl.replace('moengage-posthog-events', 'no-such-queue');
+    const result = await cli.run([
+      'dlq',
+      'redrive',
+      '--local',
+      '--endpoint',
+      sqs.endpoint,
+      '--dlq-url',
+      sqs.dlqUrl,
+      '--queue-url',
+      missing,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^moengage-posthog dlq: redrive stopped: .+/);
+    expect(await approximateCount(sqs.client, sqs.dlqUrl)).toBe(3);
+    expect(await drain(sqs, sqs.queueUrl)).toEqual([]);
+  });
+
   it('reports an empty dead-letter queue', async () => {
     await cli.run(['dlq', 'redrive', '--local', '--endpoint', sqs.endpoint]);
     const result = await cli.run(['dlq', 'list', '--local', '--endpoint', sqs.endpoint]);
