@@ -1,0 +1,46 @@
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+
+/** Where a command writes; `isTTY` decides between a redrawn progress bar and plain lines. */
+export interface Output {
+  write(text: string): void;
+  isTTY: boolean;
+}
+
+/** How to reach AWS (or the local runner's SQS): region and endpoint overrides from the command line. */
+export interface AwsTarget {
+  region?: string | undefined;
+  endpoint?: string | undefined;
+  /** The local runner: fixed dummy credentials, region us-east-1. */
+  local?: boolean;
+}
+
+/** Everything a command touches outside itself, injected so tests run against real local servers. */
+export interface CliDeps {
+  stdout: Output;
+  stderr: Output;
+  env: NodeJS.ProcessEnv;
+  /** Milliseconds, for timings shown to the user. */
+  now(): number;
+  fetch: typeof fetch;
+  readFile(path: string): Promise<string>;
+  readStdin(): Promise<string>;
+  /** Cryptographically random bytes (new webhook tokens). */
+  randomBytes(size: number): Buffer;
+  sqs(target: AwsTarget): SQSClient;
+  secretsManager(target: AwsTarget): SecretsManagerClient;
+  /** The outputs of a CloudFormation stack, by output key. */
+  stackOutputs(stackName: string, target: AwsTarget): Promise<Record<string, string>>;
+}
+
+/** A problem with how the command was called (exit code 2), shown with a pointer to --help. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** The command ran but could not do its job (exit code 1). */
+export class CommandError extends Error {
+  override name = 'CommandError';
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

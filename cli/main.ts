@@ -1,0 +1,54 @@
+import { runDlq } from './dlq.ts';
+import { type CliDeps, CommandError, EXIT, UsageError } from './io.ts';
+import { runSecrets } from './secrets.ts';
+import { runSendTest } from './send-test.ts';
+import { runTemplate } from './template-command.ts';
+
+export const MAIN_HELP = `Usage: moengage-posthog <command> [options]
+
+Commands
+  template connector   print the MoEngage connector configuration (URL, headers, Jinja body) to paste
+  send-test            send a request like MoEngage's Test button and show the verdict and the PostHog events
+  dlq list             show dead-lettered events and why
+  dlq redrive          move dead-lettered events back to the main queue
+  secrets              set-posthog-key | rotate-token | retire-token
+
+Run "moengage-posthog <command> --help" for a command's options.
+Exit codes: 0 success, 1 the command failed (e.g. the test request was not answered 200), 2 wrong usage.
+Docs: docs/moengage-setup.md, docs/troubleshooting.md
+`;
+
+const COMMANDS: Record<string, (argv: readonly string[], deps: CliDeps) => Promise<number>> = {
+  template: runTemplate,
+  'send-test': runSendTest,
+  dlq: runDlq,
+  secrets: runSecrets,
+};
+
+/** Runs one command line and returns the exit code; never throws. */
+export async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    deps.stdout.write(MAIN_HELP);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const handler = COMMANDS[command];
+  if (!handler) {
+    deps.stderr.write(`moengage-posthog: unknown command "${command}"\n\n${MAIN_HELP}`);
+    return EXIT.usage;
+  }
+  try {
+    return await handler(rest, deps);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      deps.stderr.write(`moengage-posthog ${command}: ${error.message}\nRun "moengage-posthog ${command} --help" for usage.\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof CommandError) {
+      deps.stderr.write(`moengage-posthog ${command}: ${error.message}\n`);
+      return EXIT.failed;
+    }
+    deps.stderr.write(`moengage-posthog ${command}: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,124 @@
+import { GetSecretValueCommand, PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { parse } from './args.ts';
+import { type CliDeps, CommandError, EXIT, UsageError } from './io.ts';
+import { mask } from './mask.ts';
+import { AWS_OPTIONS, explainAwsError, OUTPUTS, resolveSecretName, targetHelp } from './targets.ts';
+import { addToken, checkProjectKey, readTokens, retireTokens, serializeTokens } from './token-list.ts';
+
+export const SECRETS_HELP = `Usage: moengage-posthog secrets set-posthog-key <phc_…|->  [where]
+       moengage-posthog secrets rotate-token [where]
+       moengage-posthog secrets retire-token <token> | --all-but-newest [where]
+
+set-posthog-key  stores the PostHog project API key (phc_…; "-" reads it from stdin, keeping it out of the
+                 shell history)
+rotate-token     adds a new random webhook token to the tokens secret and prints it; the old tokens stay valid
+                 until you retire them, so MoEngage campaigns keep working while you update them
+retire-token     removes one token, or every token but the newest (--all-but-newest)
+
+The functions re-read secrets within a minute (they cache them for 60 s).
+
+Options
+  --posthog-key-secret <name>   the secret (default: the stack's ${OUTPUTS.posthogKeySecret} output)
+  --tokens-secret <name>        the secret (default: the stack's ${OUTPUTS.tokensSecret} output)
+  --all-but-newest              retire-token: keep only the newest token
+${targetHelp('secrets')}`;
+
+const OPTIONS = {
+  ...AWS_OPTIONS,
+  'posthog-key-secret': { type: 'string' },
+  'tokens-secret': { type: 'string' },
+  'all-but-newest': { type: 'boolean' },
+} as const;
+
+async function getSecret(client: SecretsManagerClient, name: string): Promise<string> {
+  try {
+    const result = await client.send(new GetSecretValueCommand({ SecretId: name }));
+    if (result.SecretString === undefined) throw new CommandError(`secret ${name} holds no string value`);
+    return result.SecretString;
+  } catch (error) {
+    if (error instanceof CommandError) throw error;
+    throw new CommandError(`cannot read secret ${name}: ${explainAwsError((error as Error).message)}`, { cause: error });
+  }
+}
+
+async function putSecret(client: SecretsManagerClient, name: string, value: string): Promise<void> {
+  try {
+    await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
+  } catch (error) {
+    throw new CommandError(`cannot write secret ${name}: ${explainAwsError((error as Error).message)}`, { cause: error });
+  }
+}
+
+/** 32 random bytes, base64url: 43 characters that survive headers, JSON and MoEngage's header field as they are. */
+export const newToken = (deps: Pick<CliDeps, 'randomBytes'>): string => deps.randomBytes(32).toString('base64url');
+
+const formatTokens = (tokens: readonly string[]): string =>
+  tokens.map((t, i) => `  ${i + 1}. ${mask(t)}${i === 0 ? '  (newest)' : ''}`).join('\n');
+
+export async function runSecrets(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const [action, ...rest] = argv;
+  if (action === undefined || action === '--help' || action === '-h') {
+    deps.stdout.write(SECRETS_HELP);
+    return action === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (!['set-posthog-key', 'rotate-token', 'retire-token'].includes(action)) {
+    throw new UsageError(`unknown secrets action "${action}": use set-posthog-key, rotate-token or retire-token`);
+  }
+  const { values, positionals } = parse(rest, OPTIONS, true);
+  if (values.help) {
+    deps.stdout.write(SECRETS_HELP);
+    return EXIT.ok;
+  }
+
+  if (action === 'set-posthog-key') {
+    if (positionals.length !== 1) throw new UsageError('give the key: secrets set-posthog-key phc_… (or - to read it from stdin)');
+    const key = checkProjectKey(positionals[0] === '-' ? await deps.readStdin() : (positionals[0] ?? ''));
+    const { name, target } = await resolveSecretName(
+      values,
+      values['posthog-key-secret'],
+      OUTPUTS.posthogKeySecret,
+      '--posthog-key-secret',
+      deps,
+    );
+    await putSecret(deps.secretsManager(target), name, key);
+    deps.stdout.write(
+      `Stored PostHog project key ${mask(key)} in ${name}.\nThe functions use it within a minute. Check it with: moengage-posthog send-test --url <base> --token <token> --verify\n`,
+    );
+    return EXIT.ok;
+  }
+
+  const { name, target } = await resolveSecretName(values, values['tokens-secret'], OUTPUTS.tokensSecret, '--tokens-secret', deps);
+  const client = deps.secretsManager(target);
+  const tokens = readTokens(await getSecret(client, name));
+
+  if (action === 'rotate-token') {
+    if (positionals.length > 0) throw new UsageError('rotate-token takes no arguments');
+    const token = newToken(deps);
+    const next = addToken(tokens, token);
+    await putSecret(client, name, serializeTokens(next));
+    deps.stdout.write(
+      [
+        `New webhook token (stored in ${name}; shown once):`,
+        '',
+        `  ${token}`,
+        '',
+        `Valid tokens now:\n${formatTokens(next)}`,
+        'The old token(s) stay valid. Put the new one in every MoEngage connector (Authorization: Bearer <token>),',
+        'then run: moengage-posthog secrets retire-token --all-but-newest',
+        '',
+      ].join('\n'),
+    );
+    return EXIT.ok;
+  }
+
+  const which = values['all-but-newest'] ? 'all-but-newest' : positionals[0] !== undefined ? { token: positionals[0] } : undefined;
+  if (which === undefined || (values['all-but-newest'] && positionals.length > 0) || positionals.length > 1) {
+    throw new UsageError('give either the token to retire or --all-but-newest');
+  }
+  const next = retireTokens(tokens, which);
+  await putSecret(client, name, serializeTokens(next));
+  deps.stdout.write(
+    `Retired ${tokens.length - next.length} token(s) in ${name}. Valid tokens now:\n${formatTokens(next)}\nRequests with a retired token get 401 within a minute.\n`,
+  );
+  return EXIT.ok;
+}

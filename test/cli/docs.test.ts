@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatSendTestReport } from '../../cli/send-test-report.ts';
+import { startFakeSecretsManager } from './fake-secrets-manager.ts';
+import { harness } from './harness.ts';
+
+// The docs show real output: every `template connector` and `secrets` example is run here and compared.
+const root = resolve(import.meta.dirname, '../..');
+const setup = readFileSync(resolve(root, 'docs/moengage-setup.md'), 'utf8');
+const troubleshooting = readFileSync(resolve(root, 'docs/troubleshooting.md'), 'utf8');
+
+interface Block {
+  lang: string;
+  text: string;
+}
+
+function blocks(markdown: string): Block[] {
+  return [...markdown.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1] ?? '', text: m[2] ?? '' }));
+}
+
+/** The first `npx moengage-posthog …` command of a sh block, continuation lines joined, split like a shell would. */
+function command(block: Block): string[] {
+  const line = block.text.replace(/\\\n\s*/g, '').split('\n')[0] ?? '';
+  const words = [...line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+  expect(words.slice(0, 2)).toEqual(['npx', 'moengage-posthog']);
+  return words.slice(2);
+}
+
+/** Each sh block running `prefix` with the block that follows it (its output). */
+function examples(markdown: string, prefix: string): Array<{ argv: string[]; output: Block }> {
+  const all = blocks(markdown);
+  return all.flatMap((b, i) => {
+    const next = all[i + 1];
+    return b.lang === 'sh' && b.text.startsWith(`npx moengage-posthog ${prefix}`) && next ? [{ argv: command(b), output: next }] : [];
+  });
+}
+
+describe('docs/moengage-setup.md shows what the commands print', () => {
+  const cli = harness();
+  afterAll(() => cli.close());
+  const templates = examples(setup, 'template connector');
+
+  it('has the three template examples', () => {
+    expect(templates.map((t) => t.argv.slice(2, 4))).toEqual([
+      ['--event', 'purchase_completed'],
+      ['--identify', '--prop'],
+      ['--event', 'cart_abandoned'],
+    ]);
+  });
+
+  it.each(templates.map((t) => [t.argv.join(' '), t] as const))('%s', async (_, { argv, output }) => {
+    if (output.lang === 'json') {
+      const result = await cli.run([...argv, '--format', 'json']);
+      expect(result.code).toBe(0);
+      expect((JSON.parse(result.stdout) as { body: unknown }).body).toEqual(JSON.parse(output.text));
+    } else {
+      const result = await cli.run(argv);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(output.text);
+    }
+  });
+
+  it('shows set-posthog-key and rotate-token output as printed', async () => {
+    const keySecret = 'PostHogApiKey4E7B2F1A-Ab12Cd34Ef56';
+    const tokensSecret = 'WebhookTokens9C2D5E6F-Gh78Ij90Kl12';
+    const sm = await startFakeSecretsManager({ [keySecret]: 'x', [tokensSecret]: 'Q8vXr2LkT0aZbN4mW7yHcJ1sDfG5hK9pUeRt3oIw' });
+    const [setKey] = examples(setup, 'secrets set-posthog-key');
+    const [rotate] = examples(setup, 'secrets rotate-token');
+    const printedToken = /\n {2}(\S{43})\n/.exec(rotate?.output.text ?? '')?.[1] ?? '';
+    const aws = harness({
+      stacks: { 'MoEngagePostHogForwarder-prod': { PostHogApiKeySecretName: keySecret, WebhookTokensSecretName: tokensSecret } },
+      randomBytes: () => Buffer.from(printedToken, 'base64url'),
+    });
+    const secretsManager = aws.deps.secretsManager;
+    aws.deps.secretsManager = (target) => secretsManager({ ...target, endpoint: sm.url });
+    try {
+      expect(await aws.run(setKey?.argv ?? [])).toEqual({ code: 0, stderr: '', stdout: setKey?.output.text });
+      expect(await aws.run(rotate?.argv ?? [])).toEqual({ code: 0, stderr: '', stdout: rotate?.output.text });
+    } finally {
+      aws.close();
+      await sm.close();
+    }
+  });
+});
+
+describe('docs/troubleshooting.md shows what send-test prints', () => {
+  const output = (after: string): string => {
+    const block = blocks(troubleshooting).find((b) => b.text.includes(after));
+    return (block?.text ?? '')
+      .split('\n')
+      .slice(after.startsWith('$') ? 1 : 0)
+      .join('\n');
+  };
+
+  it('for a 401', () => {
+    const text = formatSendTestReport({
+      url: 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/connector',
+      maskedToken: 'wr…',
+      timeoutMs: 5000,
+      mode: 'send',
+      // The intake's 401 body (shared/intake.ts).
+      main: {
+        kind: 'response',
+        status: 401,
+        ms: 36,
+        body: { status: 'unauthorized', message: 'missing or wrong token: send Authorization: Bearer <token>' },
+      },
+      dryRun: undefined,
+    });
+    expect(text).toBe(output('$ npx moengage-posthog send-test --url https://abc123.execute-api.eu-west-1.amazonaws.com --token wrong'));
+  });
+
+  it('for a 400', () => {
+    const text = formatSendTestReport({
+      url: 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/connector',
+      maskedToken: 'x',
+      timeoutMs: 5000,
+      mode: 'send',
+      main: {
+        kind: 'response',
+        status: 400,
+        ms: 37,
+        body: {
+          status: 'rejected',
+          errors: [
+            {
+              path: 'distinct_id',
+              message:
+                'the distinct_id contains an unrendered MoEngage template ({{…}} or {%…%}); check the attribute name and add |default(...)',
+            },
+          ],
+        },
+      },
+      dryRun: undefined,
+    });
+    expect(text.split('\n').slice(2).join('\n')).toBe(output('Verdict: FAIL (HTTP 400'));
+  });
+});

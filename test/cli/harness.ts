@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createSqsClient } from '#shared/sqs-client';
+import { clientConfig } from '../../cli/aws-clients.ts';
+import type { CliDeps, Output } from '../../cli/io.ts';
+import { run } from '../../cli/main.ts';
+
+const TEST_AWS = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+
+export interface CapturedOutput extends Output {
+  text: string;
+}
+
+export const captured = (isTTY = false): CapturedOutput => {
+  const out = {
+    text: '',
+    isTTY,
+    write(text: string) {
+      out.text += text;
+    },
+  };
+  return out;
+};
+
+export interface Harness {
+  deps: CliDeps;
+  stdout: CapturedOutput;
+  stderr: CapturedOutput;
+  /** Runs a command line; returns its exit code with what it printed. */
+  run(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  close(): void;
+}
+
+/**
+ * The CLI's real dependencies pointed at local servers: SQS and Secrets Manager clients with test credentials (no
+ * default chain), stack outputs from a table, a counter as clock and a byte counter as randomness.
+ */
+export function harness(overrides: Partial<CliDeps> & { tty?: boolean; stacks?: Record<string, Record<string, string>> } = {}): Harness {
+  const clients: Array<{ destroy(): void }> = [];
+  let tick = 0;
+  let seed = 0;
+  const stdout = captured(overrides.tty ?? false);
+  const stderr = captured(false);
+  const deps: CliDeps = {
+    stdout,
+    stderr,
+    env: {},
+    now: () => {
+      tick += 7;
+      return tick;
+    },
+    fetch: globalThis.fetch,
+    readFile: (path) => readFile(path, 'utf8'),
+    readStdin: async () => '',
+    randomBytes: (size) => {
+      seed += 1;
+      return Buffer.alloc(size, seed);
+    },
+    sqs: (target) => {
+      const client = createSqsClient({ ...clientConfig(target), ...TEST_AWS, ...(target.endpoint ? { endpoint: target.endpoint } : {}) });
+      clients.push(client);
+      return client;
+    },
+    secretsManager: (target) => {
+      const client = new SecretsManagerClient({ ...TEST_AWS, ...(target.endpoint ? { endpoint: target.endpoint } : {}) });
+      clients.push(client);
+      return client;
+    },
+    stackOutputs: async (stack) => {
+      const outputs = overrides.stacks?.[stack];
+      if (!outputs) throw new Error(`Stack with id ${stack} does not exist`);
+      return outputs;
+    },
+    ...overrides,
+  };
+  return {
+    deps,
+    stdout,
+    stderr,
+    run: async (argv) => {
+      stdout.text = '';
+      stderr.text = '';
+      const code = await run(argv, deps);
+      return { code, stdout: stdout.text, stderr: stderr.text };
+    },
+    close: () => {
+      for (const client of clients) client.destroy();
+    },
+  };
+}
