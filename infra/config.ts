@@ -60,7 +60,8 @@ export function resolveStackConfig(context: (key: string) => unknown): StackConf
   const stage = context('stage') ?? DEFAULTS.stage;
   const perStage = stageBlock(context('stages'), stage);
   const unknown = Object.keys(perStage).filter((key) => key === 'stage' || !(CONTEXT_KEYS as string[]).includes(key));
-  if (unknown.length > 0) throw new StackConfigError(`invalid CDK context: stages.${String(stage)} has unknown keys: ${unknown.join(', ')}`);
+  if (unknown.length > 0)
+    throw new StackConfigError(`invalid CDK context: stages.${String(stage)} has unknown keys: ${unknown.join(', ')}`);
 
   const input: Record<string, unknown> = { stage };
   for (const key of CONTEXT_KEYS) {

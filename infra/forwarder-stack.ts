@@ -133,6 +133,7 @@ export class ForwarderStack extends Stack {
     // Every route goes to the intake function (the $default route), so POST /v1/connector, POST /v1/streams and
     // GET /v1/health work and any other path or method gets the contract's JSON 404/405 from the function.
     this.api = new HttpApi(this, 'Api', {
+      apiName: `moengage-posthog-forwarder-${config.stage}`,
       description: `MoEngage → PostHog forwarder (${config.stage})`,
       defaultIntegration: new HttpLambdaIntegration('IntakeIntegration', intake.function),
       createDefaultStage: false,
@@ -169,8 +170,11 @@ export class ForwarderStack extends Stack {
     new CfnOutput(this, 'ConnectorUrl', { value: `${url}/v1/connector`, description: 'MoEngage connector campaigns: POST here' });
     new CfnOutput(this, 'StreamsUrl', { value: `${url}/v1/streams`, description: 'MoEngage Streams: POST here' });
     new CfnOutput(this, 'HealthUrl', { value: `${url}/v1/health`, description: 'GET: 200 {"status":"ok"}, no auth' });
-    new CfnOutput(this, 'PostHogApiKeySecretName', { value: posthogApiKey.secretName, description: 'Put the PostHog project key (phc_…) here' });
-    new CfnOutput(this, 'WebhookTokensSecretName', { value: webhookTokens.secretName, description: 'The token(s) MoEngage sends' });
+    new CfnOutput(this, 'PostHogApiKeySecretName', {
+      value: names.posthogApiKey,
+      description: 'Put the PostHog project key (phc_…) here',
+    });
+    new CfnOutput(this, 'WebhookTokensSecretName', { value: names.webhookTokens, description: 'The token(s) MoEngage sends' });
     new CfnOutput(this, 'QueueUrl', { value: queue.queueUrl });
     new CfnOutput(this, 'QueueArn', { value: queue.queueArn, description: 'Destination when redriving the DLQ' });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: deadLetterQueue.queueUrl });
