@@ -414,8 +414,9 @@ describe('ForwarderStack (configured by context)', () => {
 });
 
 describe('two stages in one account', () => {
-  const prod = Template.fromStack(buildStack({ stage: 'prod' }).stack).toJSON();
-  const staging = Template.fromStack(buildStack({ stage: 'staging' }).stack).toJSON();
+  type Json = { Resources: Record<string, Resource> };
+  const prod = Template.fromStack(buildStack({ stage: 'prod' }).stack).toJSON() as Json;
+  const staging = Template.fromStack(buildStack({ stage: 'staging' }).stack).toJSON() as Json;
   /** The properties that give a resource its physical name; CloudFormation generates a name when they are absent. */
   const NAME_PROPERTIES: Record<string, string> = {
     'AWS::ApiGatewayV2::Api': 'Name',
@@ -429,7 +430,7 @@ describe('two stages in one account', () => {
     'AWS::SNS::Topic': 'TopicName',
     'AWS::SQS::Queue': 'QueueName',
   };
-  const physicalNames = (t: { Resources: Record<string, Resource> }) =>
+  const physicalNames = (t: Json) =>
     Object.values(t.Resources).flatMap((r) => {
       const key = NAME_PROPERTIES[r.Type];
       const value = key === undefined ? undefined : r.Properties?.[key];
