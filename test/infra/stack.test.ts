@@ -1,9 +1,14 @@
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SIZING, secretNames } from '../../infra/forwarder-stack.ts';
 import { QUEUE_SETTINGS } from '../../shared/queue-settings.ts';
+import { httpApiEvent } from '../support/events.ts';
 import { buildStack, logicalId } from './stack-fixture.ts';
+
+const run = promisify(execFile);
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
 type Statement = { Action: string | string[]; Effect: string; Resource: unknown };
@@ -135,6 +140,52 @@ describe('ForwarderStack (defaults)', () => {
       }
       expect(bundles[0]).not.toEqual(bundles[1]);
       for (const id of [ids.intake, ids.forwarder]) expect(fn(id).Handler).toBe('index.handler');
+    });
+    it('load and answer in Node with the environment the stack sets (health check; empty SQS batch), calling no AWS API', async () => {
+      const outdir = app.synth().directory;
+      /** Template values that are CloudFormation references get realistic stand-ins. */
+      const FAKES: Record<string, string> = {
+        POSTHOG_API_KEY_SECRET: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:posthog-api-key-AbCdEf',
+        WEBHOOK_TOKENS_SECRET: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:webhook-tokens-AbCdEf',
+        QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/events',
+        DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dead-letters',
+      };
+      const invoke = async (id: string, event: unknown): Promise<unknown> => {
+        const key = (fn(id).Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');
+        const variables = Object.fromEntries(
+          Object.entries(env(id)).map(([name, value]) => [name, typeof value === 'string' ? value : FAKES[name]]),
+        );
+        const script = [
+          "import { pathToFileURL } from 'node:url';",
+          'const { handler } = await import(pathToFileURL(process.argv[1]).href);',
+          'const result = await handler(JSON.parse(process.argv[2]), { getRemainingTimeInMillis: () => 60000 });',
+          'process.stdout.write(JSON.stringify(result));',
+        ].join('\n');
+        const { stdout } = await run(
+          process.execPath,
+          ['--input-type=module', '-e', script, join(outdir, `asset.${key}`, 'index.mjs'), JSON.stringify(event)],
+          {
+            env: {
+              PATH: process.env.PATH,
+              AWS_REGION: 'eu-west-1',
+              POWERTOOLS_METRICS_DISABLED: 'true',
+              ...variables,
+              POWERTOOLS_LOG_LEVEL: 'SILENT',
+            },
+            timeout: 20_000,
+          },
+        );
+        return JSON.parse(stdout);
+      };
+      const health = (await invoke(ids.intake, httpApiEvent({ method: 'GET', path: '/v1/health' }))) as {
+        statusCode: number;
+        body: string;
+      };
+      expect(health.statusCode).toBe(200);
+      expect(JSON.parse(health.body)).toEqual({ status: 'ok' });
+      const unknown = (await invoke(ids.intake, httpApiEvent({ method: 'GET', path: '/v2/nothing' }))) as { statusCode: number };
+      expect(unknown.statusCode).toBe(404);
+      expect(await invoke(ids.forwarder, { Records: [] })).toEqual({ batchItemFailures: [] });
     });
   });
 
