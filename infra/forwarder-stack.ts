@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -21,6 +21,14 @@ export const SIZING = {
   intake: { memoryMb: 512, timeoutSeconds: 6, posthogTimeoutMs: 4_000 },
   forwarder: { memoryMb: 512, timeoutSeconds: QUEUE_SETTINGS.forwarderTimeoutSeconds, posthogTimeoutMs: 10_000 },
 } as const;
+
+/**
+ * The PostHog key secret's initial value: not a secret, and longer than 64 characters, so PostHog answers 401 to it
+ * (reference: capture rejects keys of the wrong shape) instead of accepting and dropping events sent before the real
+ * key is set. Events then wait in the queue and the PostHogUnauthorized alarm fires. Never change this text: a
+ * changed value would be written over the real key on the next deploy.
+ */
+export const POSTHOG_KEY_PLACEHOLDER = 'placeholder-not-a-key-set-this-secret-to-the-PostHog-project-API-key-phc-see-docs-deploy-md';
 
 /** Where the stage's secrets live; stage-scoped so stages deploy side by side. */
 export const secretNames = (stage: string) => ({
@@ -56,8 +64,8 @@ export class ForwarderStack extends Stack {
     const names = secretNames(config.stage);
     const posthogApiKey = new Secret(this, 'PostHogApiKey', {
       secretName: names.posthogApiKey,
-      description: `PostHog project API key (phc_…) for moengage-posthog-forwarder ${config.stage}: replace the generated placeholder after deploying`,
-      generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      description: `PostHog project API key (phc_…) for moengage-posthog-forwarder ${config.stage}: replace the placeholder after deploying`,
+      secretStringValue: SecretValue.unsafePlainText(POSTHOG_KEY_PLACEHOLDER),
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const webhookTokens = new Secret(this, 'WebhookTokens', {

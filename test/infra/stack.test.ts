@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { SIZING, secretNames } from '../../infra/forwarder-stack.ts';
+import { POSTHOG_KEY_PLACEHOLDER, SIZING, secretNames } from '../../infra/forwarder-stack.ts';
 import { QUEUE_SETTINGS } from '../../shared/queue-settings.ts';
 import { httpApiEvent } from '../support/events.ts';
 import { buildStack, logicalId } from './stack-fixture.ts';
@@ -300,6 +300,13 @@ describe('ForwarderStack (defaults)', () => {
   });
 
   describe('secrets', () => {
+    it('starts the PostHog key as a placeholder PostHog refuses with 401 (more than 64 characters, no phc_)', () => {
+      expect(resources[ids.posthogKey]?.Properties.SecretString).toBe(POSTHOG_KEY_PLACEHOLDER);
+      expect(POSTHOG_KEY_PLACEHOLDER.length).toBeGreaterThan(64);
+      expect(POSTHOG_KEY_PLACEHOLDER.startsWith('phc_')).toBe(false);
+      expect(resources[ids.webhookTokens]?.Properties.GenerateSecretString).toEqual({ PasswordLength: 48, ExcludePunctuation: true });
+    });
+
     it('holds the PostHog key and the webhook tokens under stage-scoped names', () => {
       template.resourceCountIs('AWS::SecretsManager::Secret', 2);
       expect(resources[ids.posthogKey]?.Properties).toMatchObject({ Name: secretNames('prod').posthogApiKey });
