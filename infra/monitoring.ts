@@ -55,12 +55,12 @@ export class Monitoring extends Construct {
     const period = ALARMS.period;
     const custom = (metricName: string, service: 'intake' | 'forwarder', statistic = 'Sum'): Metric =>
       new Metric({ namespace: props.namespace, metricName, dimensionsMap: { service }, statistic, period });
-    /** Sum over every `reason` of a metric such as Rejected{reason}. */
-    const byReason = (metricName: string, service: 'intake' | 'forwarder', label: string): MathExpression =>
+    /** One line per `reason` of a metric such as Rejected{reason}, whatever reasons appear (a dynamic label names each). */
+    const byReason = (metricName: string, service: 'intake' | 'forwarder'): MathExpression =>
       new MathExpression({
         expression: `SEARCH('{"${props.namespace}",reason,service} MetricName="${metricName}" service="${service}"', 'Sum', ${period.toSeconds()})`,
         usingMetrics: {},
-        label,
+        label: `${metricName}: \${PROP('Dim.reason')}`,
         period,
       });
 
@@ -142,9 +142,9 @@ export class Monitoring extends Construct {
         custom('Queued', 'intake').with({ label: 'Queued (events)' }),
         custom('Delivered', 'forwarder').with({ label: 'Delivered (events)' }),
       ]),
-      graph('Rejected at intake, by reason', [byReason('Rejected', 'intake', 'Rejected')]),
+      graph('Rejected at intake, by reason', [byReason('Rejected', 'intake')]),
       graph('Dead-lettered and retried', [
-        byReason('DeadLettered', 'forwarder', 'DeadLettered'),
+        byReason('DeadLettered', 'forwarder'),
         custom('Retried', 'forwarder').with({ label: 'Retried' }),
         custom('PostHogUnauthorized', 'forwarder').with({ label: 'PostHog 401' }),
       ]),

@@ -416,6 +416,8 @@ describe('ForwarderStack (defaults)', () => {
         `SEARCH('{\\\\\\"${NAMESPACE}\\\\\\",reason,service} MetricName=\\\\\\"Rejected\\\\\\" service=\\\\\\"intake\\\\\\"'`,
       );
       expect(body()).toContain('MetricName=\\\\\\"DeadLettered\\\\\\" service=\\\\\\"forwarder\\\\\\"');
+      expect(body()).toContain("Rejected: ${PROP('Dim.reason')}");
+      expect(body()).toContain("DeadLettered: ${PROP('Dim.reason')}");
     });
   });
 
