@@ -416,8 +416,7 @@ describe('ForwarderStack (defaults)', () => {
         `SEARCH('{\\\\\\"${NAMESPACE}\\\\\\",reason,service} MetricName=\\\\\\"Rejected\\\\\\" service=\\\\\\"intake\\\\\\"'`,
       );
       expect(body()).toContain('MetricName=\\\\\\"DeadLettered\\\\\\" service=\\\\\\"forwarder\\\\\\"');
-      expect(body()).toContain("Rejected: ${PROP('Dim.reason')}");
-      expect(body()).toContain("DeadLettered: ${PROP('Dim.reason')}");
+      for (const metric of ['Rejected', 'DeadLettered']) expect(body()).toContain(`${metric}: \${PROP('Dim.reason')}`);
     });
   });
 
