@@ -1,88 +1,216 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Aws, CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { QUEUE_SETTINGS } from '../shared/queue-settings.ts';
+import { metricsNamespace, type StackConfig } from './config.ts';
 import { ServiceFunction } from './function-defaults.ts';
+import { Monitoring } from './monitoring.ts';
 
 export interface ForwarderStackProps extends StackProps {
-  /** `us`, `eu` or the URL of a self-hosted PostHog. */
-  posthogHost: string;
-  stage: string;
-  maxReceiveCount?: number | undefined;
-  /** Upper bound of concurrent forwarder invocations (protects PostHog from bursts). */
-  maxConcurrency?: number | undefined;
+  config: StackConfig;
 }
 
-/** HTTP API → intake → SQS (+ DLQ) → forwarder → PostHog. */
+/** Sizing, justified in docs/deploy.md ("Sizing"). */
+export const SIZING = {
+  intake: { memoryMb: 512, timeoutSeconds: 6, posthogTimeoutMs: 4_000 },
+  forwarder: { memoryMb: 512, timeoutSeconds: QUEUE_SETTINGS.forwarderTimeoutSeconds, posthogTimeoutMs: 10_000 },
+} as const;
+
+/**
+ * The PostHog key secret's initial value: not a secret, and longer than 64 characters, so PostHog answers 401 to it
+ * (reference: capture rejects keys of the wrong shape) instead of accepting and dropping events sent before the real
+ * key is set. Events then wait in the queue and the PostHogUnauthorized alarm fires. Never change this text: a
+ * changed value would be written over the real key on the next deploy.
+ */
+export const POSTHOG_KEY_PLACEHOLDER = 'placeholder-not-a-key-set-this-secret-to-the-PostHog-project-API-key-phc-see-docs-deploy-md';
+
+/** Where the stage's secrets live; stage-scoped so stages deploy side by side. */
+export const secretNames = (stage: string) => ({
+  posthogApiKey: `moengage-posthog-forwarder/${stage}/posthog-api-key`,
+  webhookTokens: `moengage-posthog-forwarder/${stage}/webhook-tokens`,
+});
+
+/** HTTP API → intake → SQS (+ DLQ) → forwarder → PostHog, with alarms and a dashboard. */
 export class ForwarderStack extends Stack {
+  readonly api: HttpApi;
+
   constructor(scope: Construct, id: string, props: ForwarderStackProps) {
     super(scope, id, props);
+    const { config } = props;
     const retention = Duration.days(QUEUE_SETTINGS.retentionDays);
+    const namespace = metricsNamespace(config.stage);
 
     const deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       retentionPeriod: retention,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     const queue = new Queue(this, 'EventQueue', {
       retentionPeriod: retention,
       visibilityTimeout: Duration.seconds(QUEUE_SETTINGS.visibilityTimeoutSeconds),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? QUEUE_SETTINGS.maxReceiveCount },
+      removalPolicy: RemovalPolicy.DESTROY,
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: config.maxReceiveCount },
     });
 
+    const names = secretNames(config.stage);
     const posthogApiKey = new Secret(this, 'PostHogApiKey', {
-      description: `PostHog project API key (phc_…) for moengage-posthog-forwarder ${props.stage}; set it after deploying`,
-      generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      secretName: names.posthogApiKey,
+      description: `PostHog project API key (phc_…) for moengage-posthog-forwarder ${config.stage}: replace the placeholder after deploying`,
+      secretStringValue: SecretValue.unsafePlainText(POSTHOG_KEY_PLACEHOLDER),
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     const webhookTokens = new Secret(this, 'WebhookTokens', {
-      description: `Webhook token(s) MoEngage sends as Bearer; a JSON list allows rotation (${props.stage})`,
-      generateSecretString: { passwordLength: 40, excludePunctuation: true },
+      secretName: names.webhookTokens,
+      description: `Token(s) MoEngage must send (Bearer or Basic password) for ${config.stage}: one token or a JSON list of tokens during a rotation`,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.DESTROY,
     });
+    for (const secret of [posthogApiKey, webhookTokens]) {
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'No rotation Lambda can rotate these: a PostHog project key is created in the PostHog UI and the webhook token must also be changed in MoEngage by hand. The manual, zero-downtime rotation (a JSON list of old and new tokens) is documented in docs/deploy.md.',
+      });
+    }
 
-    const shared = { POSTHOG_HOST: props.posthogHost, POSTHOG_API_KEY_SECRET: posthogApiKey.secretArn, QUEUE_URL: queue.queueUrl };
+    const logRetention = config.logRetentionDays;
     const intake = new ServiceFunction(this, 'Intake', {
       name: 'intake',
-      memorySize: 512,
-      timeout: Duration.seconds(6),
-      environment: { ...shared, WEBHOOK_TOKENS_SECRET: webhookTokens.secretArn },
+      description: `MoEngage webhook intake (${config.stage}): authenticate, validate, map, enqueue`,
+      memorySize: SIZING.intake.memoryMb,
+      timeout: Duration.seconds(SIZING.intake.timeoutSeconds),
+      metricsNamespace: namespace,
+      logRetention,
+      environment: {
+        POSTHOG_HOST: config.posthogHost,
+        POSTHOG_API_KEY_SECRET: posthogApiKey.secretArn,
+        WEBHOOK_TOKENS_SECRET: webhookTokens.secretArn,
+        QUEUE_URL: queue.queueUrl,
+        POSTHOG_TIMEOUT_MS: String(SIZING.intake.posthogTimeoutMs),
+      },
     });
-    posthogApiKey.grantRead(intake);
-    webhookTokens.grantRead(intake);
-    queue.grantSendMessages(intake);
+    // The intake reads both secrets (the key for ?verify=1) and may only send to the main queue.
+    posthogApiKey.grantRead(intake.role);
+    webhookTokens.grantRead(intake.role);
+    queue.grantSendMessages(intake.role);
 
     const forwarder = new ServiceFunction(this, 'Forwarder', {
       name: 'forwarder',
-      memorySize: 256,
-      timeout: Duration.seconds(QUEUE_SETTINGS.forwarderTimeoutSeconds),
-      environment: { ...shared, DLQ_URL: deadLetterQueue.queueUrl },
+      description: `Delivers queued events to PostHog (${config.stage}) with partial batch failures`,
+      memorySize: SIZING.forwarder.memoryMb,
+      timeout: Duration.seconds(SIZING.forwarder.timeoutSeconds),
+      metricsNamespace: namespace,
+      logRetention,
+      environment: {
+        POSTHOG_HOST: config.posthogHost,
+        POSTHOG_API_KEY_SECRET: posthogApiKey.secretArn,
+        QUEUE_URL: queue.queueUrl,
+        DLQ_URL: deadLetterQueue.queueUrl,
+        POSTHOG_TIMEOUT_MS: String(SIZING.forwarder.posthogTimeoutMs),
+      },
     });
-    posthogApiKey.grantRead(forwarder);
-    deadLetterQueue.grantSendMessages(forwarder);
-    forwarder.addEventSource(
+    // The forwarder reads the PostHog key, consumes the main queue (receive, delete, change visibility; granted by
+    // the event source) and sends permanent failures to the DLQ.
+    posthogApiKey.grantRead(forwarder.role);
+    deadLetterQueue.grantSendMessages(forwarder.role);
+    forwarder.function.addEventSource(
       new SqsEventSource(queue, {
         batchSize: QUEUE_SETTINGS.batchSize,
         maxBatchingWindow: Duration.seconds(QUEUE_SETTINGS.batchingWindowSeconds),
         reportBatchItemFailures: true,
-        maxConcurrency: props.maxConcurrency ?? 5,
+        maxConcurrency: config.maxConcurrency,
       }),
     );
+    for (const fn of [intake, forwarder]) {
+      Validations.of(fn.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions (Resource must be *). Every other statement names its queue, secret or log group.',
+      });
+    }
 
-    // Every path goes to the intake function, so unknown routes and methods get the contract's JSON 404/405.
-    const api = new HttpApi(this, 'Api', {
-      description: `MoEngage → PostHog forwarder (${props.stage})`,
-      defaultIntegration: new HttpLambdaIntegration('IntakeIntegration', intake),
+    // Every route goes to the intake function (the $default route), so POST /v1/connector, POST /v1/streams and
+    // GET /v1/health work and any other path or method gets the contract's JSON 404/405 from the function.
+    this.api = new HttpApi(this, 'Api', {
+      apiName: `moengage-posthog-forwarder-${config.stage}`,
+      description: `MoEngage → PostHog forwarder (${config.stage})`,
+      defaultIntegration: new HttpLambdaIntegration('IntakeIntegration', intake.function),
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const stage = new HttpStage(this, 'ApiStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.throttlingRateLimit, burstLimit: config.throttlingBurstLimit },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
+    });
+    const defaultRoute = this.api.node.findChild('DefaultRoute');
+    Validations.of(defaultRoute).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'MoEngage can only send a static header (no SigV4, no JWT issuer), so the intake function authenticates the shared token itself (Bearer or Basic, constant-time, several tokens for rotation); GET /v1/health is public by contract.',
     });
 
-    new CfnOutput(this, 'ConnectorUrl', { value: `${api.apiEndpoint}/v1/connector` });
-    new CfnOutput(this, 'HealthUrl', { value: `${api.apiEndpoint}/v1/health` });
-    new CfnOutput(this, 'PostHogApiKeySecretName', { value: posthogApiKey.secretName });
-    new CfnOutput(this, 'WebhookTokensSecretName', { value: webhookTokens.secretName });
+    const monitoring = new Monitoring(this, 'Monitoring', {
+      stage: config.stage,
+      posthogHost: config.posthogHost,
+      namespace,
+      alarmEmail: config.alarmEmail,
+      queue,
+      deadLetterQueue,
+      apiStage: stage,
+      intake: intake.function,
+      forwarder: forwarder.function,
+    });
+
+    const url = this.api.apiEndpoint;
+    new CfnOutput(this, 'ApiUrl', { value: url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'ConnectorUrl', { value: `${url}/v1/connector`, description: 'MoEngage connector campaigns: POST here' });
+    new CfnOutput(this, 'StreamsUrl', { value: `${url}/v1/streams`, description: 'MoEngage Streams: POST here' });
+    new CfnOutput(this, 'HealthUrl', { value: `${url}/v1/health`, description: 'GET: 200 {"status":"ok"}, no auth' });
+    new CfnOutput(this, 'PostHogApiKeySecretName', {
+      value: names.posthogApiKey,
+      description: 'Put the PostHog project key (phc_…) here',
+    });
+    new CfnOutput(this, 'WebhookTokensSecretName', { value: names.webhookTokens, description: 'The token(s) MoEngage sends' });
+    new CfnOutput(this, 'QueueUrl', { value: queue.queueUrl });
+    new CfnOutput(this, 'QueueArn', { value: queue.queueArn, description: 'Destination when redriving the DLQ' });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'DeadLetterQueueArn', { value: deadLetterQueue.queueArn, description: 'Source when redriving the DLQ' });
+    new CfnOutput(this, 'DashboardUrl', { value: monitoring.dashboardUrl, description: 'CloudWatch dashboard' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn, description: 'SNS topic every alarm notifies' });
+    new CfnOutput(this, 'MetricsNamespace', { value: namespace, description: 'CloudWatch namespace of the Powertools metrics' });
+    new CfnOutput(this, 'Region', { value: Aws.REGION });
   }
 }
+
+/** One JSON object per request; no headers or query strings, so no token can reach the access log. */
+export const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    sourceIp: '$context.identity.sourceIp',
+    userAgent: '$context.identity.userAgent',
+    httpMethod: '$context.httpMethod',
+    path: '$context.path',
+    routeKey: '$context.routeKey',
+    protocol: '$context.protocol',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    responseLatency: '$context.responseLatency',
+    integrationStatus: '$context.integrationStatus',
+    integrationLatency: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+    errorMessage: '$context.error.message',
+  }),
+);

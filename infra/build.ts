@@ -1,0 +1,20 @@
+import { type App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { resolveStackConfig, stackName } from './config.ts';
+import { ForwarderStack } from './forwarder-stack.ts';
+
+/**
+ * Adds the stage's stack (settings from CDK context, see config.ts) and the cdk-nag AwsSolutions checks, which run
+ * during synthesis: any unacknowledged finding fails `cdk synth` and `cdk deploy`.
+ */
+export function buildForwarderApp(app: App): ForwarderStack {
+  const config = resolveStackConfig((key) => app.node.tryGetContext(key));
+  const stack = new ForwarderStack(app, stackName(config.stage), {
+    config,
+    description: `MoEngage → PostHog forwarder (${config.stage})`,
+  });
+  Tags.of(stack).add('service', 'moengage-posthog-forwarder');
+  Tags.of(stack).add('stage', config.stage);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stack;
+}
