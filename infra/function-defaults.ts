@@ -9,7 +9,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 
 export interface ServiceFunctionProps {
   /** functions/<name>/handler.ts */
-  name: 'intake' | 'forwarder';
+  name: 'intake' | 'forwarder' | 'cohort-sync';
   memorySize: number;
   timeout: Duration;
   environment: Record<string, string>;
