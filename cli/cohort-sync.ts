@@ -125,7 +125,9 @@ export async function runCohortSyncCommand(argv: readonly string[], deps: Cohort
           userAgent: `moengage-posthog-forwarder-cli/${LIB_VERSION}`,
           progress: (event) => deps.stdout(`${formatProgress(event)}\n`),
           onRetry: (info) =>
-            deps.stdout(`  retry ${info.attempt}: ${info.status ?? 'network error'} from ${new URL(info.url).host}, waiting ${Math.ceil(info.delayMs / 1000)} s\n`),
+            deps.stdout(
+              `  retry ${info.attempt}: ${info.status ?? 'network error'} from ${new URL(info.url).host}, waiting ${Math.ceil(info.delayMs / 1000)} s\n`,
+            ),
         });
         totals = await runCohortSyncs(runtime.syncs, runtime.deps, { dryRun: flags.dryRun, force: flags.force });
       } catch (error) {

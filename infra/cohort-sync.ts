@@ -42,7 +42,8 @@ export class CohortSync extends Construct {
     let syncs: string | undefined;
     if (props.syncs !== undefined) {
       const parsed = SyncListSchema.safeParse(props.syncs);
-      if (!parsed.success) throw new Error(`CohortSync syncs: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new Error(`CohortSync syncs: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
       syncs = JSON.stringify(parsed.data);
     }
 
@@ -101,14 +102,26 @@ export class CohortSync extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
-    acknowledge(this.secret, 'AwsSolutions-SMG4', 'Holds a PostHog personal API key and MoEngage keys issued by those vendors; rotated by hand in their dashboards.');
-    acknowledge(this.stateBucket, 'AwsSolutions-S1', 'Holds only sync state written by one function; access is through its IAM role and CloudTrail.');
+    acknowledge(
+      this.secret,
+      'AwsSolutions-SMG4',
+      'Holds a PostHog personal API key and MoEngage keys issued by those vendors; rotated by hand in their dashboards.',
+    );
+    acknowledge(
+      this.stateBucket,
+      'AwsSolutions-S1',
+      'Holds only sync state written by one function; access is through its IAM role and CloudTrail.',
+    );
     acknowledge(
       this.function,
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'The standard Lambda logging policy, as for the other functions of this service.',
     );
-    acknowledge(this.function, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray tracing (xray:PutTraceSegments) has no resource-level permissions.');
+    acknowledge(
+      this.function,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray tracing (xray:PutTraceSegments) has no resource-level permissions.',
+    );
     acknowledge(
       this.function,
       `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.stateBucket.node.defaultChild as CfnBucket)}.Arn>/${STATE_PREFIX}*]`,

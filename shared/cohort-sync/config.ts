@@ -33,10 +33,18 @@ export const SyncListSchema = z
       const sameName = names.get(name);
       const sameCohort = cohorts.get(cohort);
       if (sameName !== undefined) {
-        ctx.addIssue({ code: 'custom', path: [index, 'moengageCohortName'], message: `repeats sync ${sameName}'s name: one MoEngage segment per sync` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'moengageCohortName'],
+          message: `repeats sync ${sameName}'s name: one MoEngage segment per sync`,
+        });
       }
       if (sameCohort !== undefined) {
-        ctx.addIssue({ code: 'custom', path: [index, 'cohortId'], message: `repeats sync ${sameCohort}'s PostHog cohort: one sync per cohort` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'cohortId'],
+          message: `repeats sync ${sameCohort}'s PostHog cohort: one sync per cohort`,
+        });
       }
       names.set(name, index);
       cohorts.set(cohort, index);
@@ -52,7 +60,13 @@ export const CredentialsSchema = z.object({
   moengageApiKey: z.string().trim().min(1, 'is required (MoEngage Data API key)'),
   moengageDataCenter: z
     .union([z.string(), z.number()])
-    .transform((v) => String(v).trim().replace(/^0+/, '').toLowerCase().replace(/^dc-?0*/, ''))
+    .transform((v) =>
+      String(v)
+        .trim()
+        .replace(/^0+/, '')
+        .toLowerCase()
+        .replace(/^dc-?0*/, ''),
+    )
     .pipe(z.enum(MOENGAGE_DATA_CENTERS, { error: 'must be a MoEngage data centre: 1–6 or 101' })),
 });
 export type Credentials = z.infer<typeof CredentialsSchema>;

@@ -19,9 +19,13 @@ export function resolvePostHogAppHost(input: string): HostResult {
   } catch {
     return { ok: false, message: `expected "us", "eu" or an http(s) URL, got "${trimmed}"` };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, message: `expected an http(s) URL, got "${url.protocol}"` };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return { ok: false, message: `expected an http(s) URL, got "${url.protocol}"` };
   if (/^(us|eu)\.i\.posthog\.com$/.test(url.hostname)) {
-    return { ok: false, message: `${url.hostname} is the ingestion host; the API needs the app host (${url.hostname.replace('.i.', '.')})` };
+    return {
+      ok: false,
+      message: `${url.hostname} is the ingestion host; the API needs the app host (${url.hostname.replace('.i.', '.')})`,
+    };
   }
   if (url.search || url.hash) return { ok: false, message: 'the PostHog host must not contain a query or fragment' };
   return { ok: true, value: `${url.origin}${url.pathname}`.replace(/\/+$/, '') };

@@ -61,12 +61,20 @@ export async function requestWithRetry(
     } catch (error) {
       const err = error as Error & { code?: string };
       message =
-        err.name === 'TimeoutError' || err.name === 'AbortError' ? `timed out after ${deps.timeoutMs} ms` : `${err.code ?? err.name}: ${err.message}`;
+        err.name === 'TimeoutError' || err.name === 'AbortError'
+          ? `timed out after ${deps.timeoutMs} ms`
+          : `${err.code ?? err.name}: ${err.message}`;
     }
     if (attempt >= deps.retry.attempts) return { ok: false, status, message, attempts: attempt, retryable: true };
     const delayMs = backoffDelay(deps.retry, attempt, deps.random, retryAfterMs);
     if (delayMs > MAX_WAIT_MS) {
-      return { ok: false, status, message: `${message} (Retry-After ${Math.ceil(delayMs / 1000)} s is too long; next run retries)`, attempts: attempt, retryable: true };
+      return {
+        ok: false,
+        status,
+        message: `${message} (Retry-After ${Math.ceil(delayMs / 1000)} s is too long; next run retries)`,
+        attempts: attempt,
+        retryable: true,
+      };
     }
     deps.onRetry?.({ url, attempt, status, delayMs, message });
     await deps.sleep(delayMs);

@@ -51,7 +51,8 @@ export function chunkUids(action: CohortAction, cohort: CohortRef, uids: readonl
   let bytes = envelope;
   for (const uid of uids) {
     const member = Buffer.byteLength(JSON.stringify({ uid }));
-    if (envelope + member > maxBytes) throw new RangeError(`a MoEngage user id of ${uid.length} characters cannot fit a ${maxBytes}-byte request`);
+    if (envelope + member > maxBytes)
+      throw new RangeError(`a MoEngage user id of ${uid.length} characters cannot fit a ${maxBytes}-byte request`);
     const comma = current.length > 0 ? 1 : 0;
     if (bytes + comma + member > maxBytes) {
       chunks.push(current);
@@ -72,7 +73,9 @@ export interface MoEngageClientDeps {
   credentials: Pick<Credentials, 'moengageAppId' | 'moengageApiKey'>;
 }
 
-export type CohortSyncResult = { ok: true; status: number; attempts: number } | { ok: false; status: number | undefined; message: string; retryable: boolean };
+export type CohortSyncResult =
+  | { ok: true; status: number; attempts: number }
+  | { ok: false; status: number | undefined; message: string; retryable: boolean };
 
 function explain(status: number | undefined, message: string): string {
   if (status === 401) return `MoEngage refused the credentials (401; App ID, Data API key and MOE-APPKEY must match): ${message}`;

@@ -8,7 +8,11 @@ import { type HttpDeps, requestWithRetry } from './http.ts';
 export const CohortPersonSchema = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
   distinct_ids: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
-  properties: z.record(z.string(), z.unknown()).nullable().transform((p) => p ?? {}).default({}),
+  properties: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .transform((p) => p ?? {})
+    .default({}),
   is_identified: z.boolean().nullable().optional(),
 });
 export type CohortPerson = z.infer<typeof CohortPersonSchema>;
@@ -48,7 +52,8 @@ const headers = (key: string) => ({ authorization: `Bearer ${key}`, accept: 'app
 
 function explain(status: number | undefined, message: string, what: string): string {
   if (status === 401) return `${what}: PostHog refused the personal API key (401): ${message}`;
-  if (status === 403) return `${what}: the personal API key lacks a scope or project access (403; needs cohort:read and person:read): ${message}`;
+  if (status === 403)
+    return `${what}: the personal API key lacks a scope or project access (403; needs cohort:read and person:read): ${message}`;
   if (status === 404) return `${what}: not found (404): check the project id and cohort id`;
   return `${what}: ${status === undefined ? message : `HTTP ${status}: ${message}`}`;
 }

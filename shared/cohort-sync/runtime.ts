@@ -47,12 +47,16 @@ export async function createRuntime(config: CohortSyncConfig, deps: RuntimeDeps)
   if ('values' in config.credentials) {
     credentials = config.credentials.values;
   } else {
-    const secret = parseSecret(await deps.readSecret(config.credentials.secret, config.secretsMaxAgeSeconds), `secret ${config.credentials.secret}`);
+    const secret = parseSecret(
+      await deps.readSecret(config.credentials.secret, config.secretsMaxAgeSeconds),
+      `secret ${config.credentials.secret}`,
+    );
     const { syncs: fromSecret, ...rest } = secret;
     credentials = rest;
     syncs ??= fromSecret;
   }
-  if (syncs === undefined) throw new CohortSyncConfigError('invalid configuration: no syncs (set COHORT_SYNCS or a "syncs" list in the secret)');
+  if (syncs === undefined)
+    throw new CohortSyncConfigError('invalid configuration: no syncs (set COHORT_SYNCS or a "syncs" list in the secret)');
 
   const http = (limit: number): HttpDeps => ({
     dispatcher: deps.dispatcher,

@@ -38,7 +38,8 @@ function parse(text: string, where: string): SyncState {
     throw new StateStoreError(`state ${where} is not JSON; fix or delete it`, { cause: error });
   }
   const parsed = SyncStateSchema.safeParse(raw);
-  if (!parsed.success) throw new StateStoreError(`state ${where} has an unexpected shape; fix or delete it (${parsed.error.issues[0]?.message})`);
+  if (!parsed.success)
+    throw new StateStoreError(`state ${where} has an unexpected shape; fix or delete it (${parsed.error.issues[0]?.message})`);
   return parsed.data;
 }
 

@@ -1,6 +1,14 @@
 import type { CohortSync, IdentityOptions } from './config.ts';
 import { resolveMemberId } from './identity.ts';
-import { type CohortAction, type CohortRef, type CohortSyncResult, chunkUids, cohortSyncBody, type CohortSyncBody, MAX_PAYLOAD_BYTES } from './moengage-cohort-api.ts';
+import {
+  type CohortAction,
+  type CohortRef,
+  type CohortSyncResult,
+  chunkUids,
+  cohortSyncBody,
+  type CohortSyncBody,
+  MAX_PAYLOAD_BYTES,
+} from './moengage-cohort-api.ts';
 import { applyAcknowledged, decideRun, diffMembership, syncIdOf } from './plan.ts';
 import type { CohortInfo, CohortPerson } from './posthog-cohort-reader.ts';
 import type { StateStore, SyncState } from './state-store.ts';
@@ -100,7 +108,14 @@ export async function runCohortSync(sync: CohortSync, deps: SyncDeps, options: S
 
     const members = new Set(state?.members ?? []);
     const { toAdd, toRemove } = diffMembership(members, target);
-    deps.progress?.({ type: 'plan', sync, toAdd: toAdd.length, toRemove: toRemove.length, skipped: summary.skipped, dryRun: options.dryRun === true });
+    deps.progress?.({
+      type: 'plan',
+      sync,
+      toAdd: toAdd.length,
+      toRemove: toRemove.length,
+      skipped: summary.skipped,
+      dryRun: options.dryRun === true,
+    });
     if (options.dryRun) {
       summary.status = 'dry_run';
       summary.added = toAdd.length;

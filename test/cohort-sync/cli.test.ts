@@ -29,7 +29,10 @@ describe('runCohortSyncCommand', () => {
   });
 
   it('run --once shows progress and a summary of added, removed, skipped and errors', async () => {
-    h.posthog.setCohort('1', '7', [...makePersons(150, { withProperty: true }), { id: 'x', distinct_ids: ['anon'], properties: {}, is_identified: false }]);
+    h.posthog.setCohort('1', '7', [
+      ...makePersons(150, { withProperty: true }),
+      { id: 'x', distinct_ids: ['anon'], properties: {}, is_identified: false },
+    ]);
 
     const code = await runCohortSyncCommand(['run', '--once'], { env: h.env(), ...io() });
 

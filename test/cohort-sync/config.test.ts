@@ -16,7 +16,9 @@ describe('loadCohortSyncConfig', () => {
     const config = loadCohortSyncConfig(base);
     expect(config.posthogAppHost).toBe('https://eu.posthog.com');
     expect(config.syncs).toEqual([{ posthogProjectId: '12345', cohortId: '42', moengageCohortName: 'Power users', mode: 'dynamic' }]);
-    expect(config.credentials).toEqual({ values: { posthogPersonalApiKey: 'phx_abc', moengageAppId: 'WS1', moengageApiKey: 'key', moengageDataCenter: '2' } });
+    expect(config.credentials).toEqual({
+      values: { posthogPersonalApiKey: 'phx_abc', moengageAppId: 'WS1', moengageApiKey: 'key', moengageDataCenter: '2' },
+    });
     expect(config.identity).toEqual({ property: '$moengage_user_id', fallback: 'distinct_id' });
     expect(config.state).toEqual({ bucket: 'bucket', prefix: 'cohort-sync/' });
     expect(config.pageSize).toBe(1000);
@@ -37,7 +39,10 @@ describe('loadCohortSyncConfig', () => {
     [{ POSTHOG_PERSONAL_API_KEY: 'phc_project' }, /POSTHOG_PERSONAL_API_KEY must be a PostHog personal API key/],
     [{ MOENGAGE_DATA_CENTER: '7' }, /MOENGAGE_DATA_CENTER must be a MoEngage data centre: 1–6 or 101/],
     [{ COHORT_SYNCS: 'not json' }, /COHORT_SYNCS is not valid JSON/],
-    [{ COHORT_SYNCS: '[{"posthogProjectId":1,"cohortId":2,"moengageCohortName":"a:b","mode":"dynamic"}]' }, /COHORT_SYNCS\.0\.moengageCohortName must not contain/],
+    [
+      { COHORT_SYNCS: '[{"posthogProjectId":1,"cohortId":2,"moengageCohortName":"a:b","mode":"dynamic"}]' },
+      /COHORT_SYNCS\.0\.moengageCohortName must not contain/,
+    ],
     [{ COHORT_SYNCS: '[{"posthogProjectId":1,"cohortId":2,"moengageCohortName":"x","mode":"hourly"}]' }, /COHORT_SYNCS\.0\.mode/],
     [{ COHORT_SYNC_STATE_BUCKET: undefined }, /COHORT_SYNC_STATE_BUCKET \(S3\) or COHORT_SYNC_STATE_DIR \(local\) is required/],
     [{ POSTHOG_PAGE_SIZE: '0' }, /POSTHOG_PAGE_SIZE/],
@@ -59,7 +64,11 @@ describe('parseSyncs', () => {
     ['a name starting with a period', [sync({ moengageCohortName: '.hidden' })], /must not start with a period/],
     ['a non-numeric cohort id', [sync({ cohortId: 'abc' })], /cohortId must be a numeric cohort id/],
     ['an empty list', [], /must list at least one sync/],
-    ['two syncs into one segment', [sync({}), sync({ cohortId: 3, moengageCohortName: 'a' })], /1\.moengageCohortName repeats sync 0's name/],
+    [
+      'two syncs into one segment',
+      [sync({}), sync({ cohortId: 3, moengageCohortName: 'a' })],
+      /1\.moengageCohortName repeats sync 0's name/,
+    ],
     ['one cohort twice', [sync({}), sync({ moengageCohortName: 'B' })], /1\.cohortId repeats sync 0's PostHog cohort/],
   ])('refuses %s', (_name, syncs, message) => {
     expect(() => parseSyncs(JSON.stringify(syncs), 'syncs')).toThrow(message);
@@ -69,7 +78,13 @@ describe('parseSyncs', () => {
 describe('parseSecret', () => {
   it('accepts the JSON secret with a data centre written as "DC-03" and optional syncs', () => {
     const secret = parseSecret(
-      JSON.stringify({ posthogPersonalApiKey: 'phx_1', moengageAppId: 'W', moengageApiKey: 'K', moengageDataCenter: 'DC-03', syncs: [{ posthogProjectId: 1, cohortId: 2, moengageCohortName: 'A', mode: 'once' }] }),
+      JSON.stringify({
+        posthogPersonalApiKey: 'phx_1',
+        moengageAppId: 'W',
+        moengageApiKey: 'K',
+        moengageDataCenter: 'DC-03',
+        syncs: [{ posthogProjectId: 1, cohortId: 2, moengageCohortName: 'A', mode: 'once' }],
+      }),
     );
     expect(secret.moengageDataCenter).toBe('3');
     expect(secret.syncs).toHaveLength(1);

@@ -17,15 +17,39 @@ const byProperty = { property: '$moengage_user_id', fallback: 'distinct_id' as c
 
 describe('resolveMemberId', () => {
   it.each([
-    ['the $moengage_user_id property', person({ properties: { $moengage_user_id: 'moe-1' } }), { ok: true, uid: 'moe-1', source: 'property' }],
-    ['a numeric property value as a string', person({ properties: { $moengage_user_id: 42 } }), { ok: true, uid: '42', source: 'property' }],
+    [
+      'the $moengage_user_id property',
+      person({ properties: { $moengage_user_id: 'moe-1' } }),
+      { ok: true, uid: 'moe-1', source: 'property' },
+    ],
+    [
+      'a numeric property value as a string',
+      person({ properties: { $moengage_user_id: 42 } }),
+      { ok: true, uid: '42', source: 'property' },
+    ],
     ['the identified distinct id when the property is absent', person({}), { ok: true, uid: 'user-1', source: 'distinct_id' }],
-    ['the distinct id when the property is an empty string', person({ properties: { $moengage_user_id: ' ' } }), { ok: true, uid: 'user-1', source: 'distinct_id' }],
-    ['the distinct id when the property holds "None"', person({ properties: { $moengage_user_id: 'None' } }), { ok: true, uid: 'user-1', source: 'distinct_id' }],
-    ['a non-anonymous id among device ids', person({ distinct_ids: ['01932f5e-8a4b-7c3d-9e5f-1a2b3c4d5e6f', 'alice@example.com'] }), { ok: true, uid: 'alice@example.com', source: 'distinct_id' }],
+    [
+      'the distinct id when the property is an empty string',
+      person({ properties: { $moengage_user_id: ' ' } }),
+      { ok: true, uid: 'user-1', source: 'distinct_id' },
+    ],
+    [
+      'the distinct id when the property holds "None"',
+      person({ properties: { $moengage_user_id: 'None' } }),
+      { ok: true, uid: 'user-1', source: 'distinct_id' },
+    ],
+    [
+      'a non-anonymous id among device ids',
+      person({ distinct_ids: ['01932f5e-8a4b-7c3d-9e5f-1a2b3c4d5e6f', 'alice@example.com'] }),
+      { ok: true, uid: 'alice@example.com', source: 'distinct_id' },
+    ],
     ['the smallest of several identified ids', person({ distinct_ids: ['zed', 'bob'] }), { ok: true, uid: 'bob', source: 'distinct_id' }],
     ['nothing for an anonymous person', person({ is_identified: false }), { ok: false, reason: 'not_identified' }],
-    ['nothing when every distinct id is a device id', person({ distinct_ids: ['01932f5e-8a4b-7c3d-9e5f-1a2b3c4d5e6f'] }), { ok: false, reason: 'anonymous' }],
+    [
+      'nothing when every distinct id is a device id',
+      person({ distinct_ids: ['01932f5e-8a4b-7c3d-9e5f-1a2b3c4d5e6f'] }),
+      { ok: false, reason: 'anonymous' },
+    ],
     ['nothing without distinct ids', person({ distinct_ids: [] }), { ok: false, reason: 'no_id' }],
   ])('uses %s', (_name, input, expected) => {
     expect(resolveMemberId(input, byProperty)).toEqual(expected);
@@ -71,7 +95,15 @@ describe('diffMembership', () => {
 });
 
 describe('decideRun', () => {
-  const done = { version: 1 as const, syncId: 's', moengageCohortId: 's', moengageCohortName: 'A', members: [], updatedAt: 'x', completedAt: '2026-11-23T12:00:00.000Z' };
+  const done = {
+    version: 1 as const,
+    syncId: 's',
+    moengageCohortId: 's',
+    moengageCohortName: 'A',
+    members: [],
+    updatedAt: 'x',
+    completedAt: '2026-11-23T12:00:00.000Z',
+  };
   it.each([
     ['a dynamic sync every time', 'dynamic', done, false, { run: true }],
     ['a one-time export that never completed', 'once', { ...done, completedAt: undefined }, false, { run: true }],
@@ -82,7 +114,10 @@ describe('decideRun', () => {
   });
 
   it('skips a completed one-time export and says when it completed', () => {
-    expect(decideRun({ mode: 'once' }, done)).toEqual({ run: false, reason: 'one-time export already completed at 2026-11-23T12:00:00.000Z' });
+    expect(decideRun({ mode: 'once' }, done)).toEqual({
+      run: false,
+      reason: 'one-time export already completed at 2026-11-23T12:00:00.000Z',
+    });
   });
 });
 
@@ -101,12 +136,16 @@ describe('chunkUids', () => {
 
   it('keeps every serialized request within the limit and every uid exactly once, in order', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ minLength: 1, maxLength: 40, unit: 'binary' }), { maxLength: 300 }), fc.integer({ min: 400, max: 3000 }), (uids, max) => {
-        const chunks = chunkUids('add_members', cohort, uids, max);
-        for (const chunk of chunks) expect(size(chunk)).toBeLessThanOrEqual(max);
-        expect(chunks.flat()).toEqual(uids);
-        expect(chunks.every((c) => c.length > 0)).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.string({ minLength: 1, maxLength: 40, unit: 'binary' }), { maxLength: 300 }),
+        fc.integer({ min: 400, max: 3000 }),
+        (uids, max) => {
+          const chunks = chunkUids('add_members', cohort, uids, max);
+          for (const chunk of chunks) expect(size(chunk)).toBeLessThanOrEqual(max);
+          expect(chunks.flat()).toEqual(uids);
+          expect(chunks.every((c) => c.length > 0)).toBe(true);
+        },
+      ),
     );
   });
 
@@ -157,7 +196,10 @@ describe('nextPageUrl', () => {
   it.each([
     [null, undefined],
     ['', undefined],
-    ['http://internal:8000/api/projects/1/cohorts/2/persons/?limit=100&offset=100', 'https://eu.posthog.com/api/projects/1/cohorts/2/persons/?limit=100&offset=100'],
+    [
+      'http://internal:8000/api/projects/1/cohorts/2/persons/?limit=100&offset=100',
+      'https://eu.posthog.com/api/projects/1/cohorts/2/persons/?limit=100&offset=100',
+    ],
     ['https://evil.example/api/x?offset=1', 'https://eu.posthog.com/api/x?offset=1'],
   ])('keeps %s on the configured origin', (next, expected) => {
     expect(nextPageUrl(next, 'https://eu.posthog.com')).toBe(expected);

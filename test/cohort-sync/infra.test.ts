@@ -40,11 +40,19 @@ describe('CohortSync construct', () => {
 
   it('keeps the credentials in one JSON secret and the state in a private, encrypted, versioned bucket', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'moengageApiKey', SecretStringTemplate: Match.stringLikeRegexp('posthogPersonalApiKey') }),
+      GenerateSecretString: Match.objectLike({
+        GenerateStringKey: 'moengageApiKey',
+        SecretStringTemplate: Match.stringLikeRegexp('posthogPersonalApiKey'),
+      }),
     });
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       VersioningConfiguration: { Status: 'Enabled' },
     });
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
@@ -66,16 +74,19 @@ describe('CohortSync construct', () => {
   it('grants the function read on the secret and read/put on the state bucket only', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const actions = Object.values(policies).flatMap((p) =>
-      (p as { Properties: { PolicyDocument: { Statement: Array<{ Action: string | string[] }> } } }).Properties.PolicyDocument.Statement.flatMap((s) =>
-        Array.isArray(s.Action) ? s.Action : [s.Action],
-      ),
+      (
+        p as { Properties: { PolicyDocument: { Statement: Array<{ Action: string | string[] }> } } }
+      ).Properties.PolicyDocument.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])),
     );
     expect(actions).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue', 's3:GetObject', 's3:PutObject', 's3:ListBucket']));
     expect(actions.filter((a) => a.startsWith('s3:')).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: ['s3:GetObject', 's3:PutObject'], Resource: { 'Fn::Join': ['', [Match.anyValue(), '/cohort-sync/*']] } }),
+          Match.objectLike({
+            Action: ['s3:GetObject', 's3:PutObject'],
+            Resource: { 'Fn::Join': ['', [Match.anyValue(), '/cohort-sync/*']] },
+          }),
         ]),
       },
     });
@@ -92,7 +103,12 @@ describe('CohortSync construct', () => {
     const other = new Stack(new App(), 'Bad');
     expect(() => new CohortSync(other, 'A', { stage: 't', posthogAppHost: 'https://eu.i.posthog.com' })).toThrow(/ingestion host/);
     expect(
-      () => new CohortSync(other, 'B', { stage: 't', posthogAppHost: 'us', syncs: [{ posthogProjectId: 1, cohortId: 2, moengageCohortName: 'a|b', mode: 'once' }] }),
+      () =>
+        new CohortSync(other, 'B', {
+          stage: 't',
+          posthogAppHost: 'us',
+          syncs: [{ posthogProjectId: 1, cohortId: 2, moengageCohortName: 'a|b', mode: 'once' }],
+        }),
     ).toThrow(/CohortSync syncs: 0\.moengageCohortName must not contain/);
   });
 });

@@ -37,7 +37,11 @@ describe('cohort sync against fake PostHog and MoEngage APIs with state in S3 (f
     expect(sorted(h.moengage.segment(COHORT_ID))).toEqual(moeIds(1, 250));
     const [request] = h.moengage.accepted();
     expect(request?.headers['moe-appkey']).toBe('WORKSPACE1');
-    expect(request?.body).toMatchObject({ action: 'add_members', partner: 'posthog', parameters: { cohort_name: 'Power users', cohort_id: COHORT_ID } });
+    expect(request?.body).toMatchObject({
+      action: 'add_members',
+      partner: 'posthog',
+      parameters: { cohort_name: 'Power users', cohort_id: COHORT_ID },
+    });
     const pages = h.posthog.requests.filter((r) => r.path.endsWith('/persons/'));
     expect(pages.map((r) => r.query.get('offset'))).toEqual(['0', '100', '200']);
     expect(h.posthog.requests.every((r) => r.headers.authorization === `Bearer ${h.posthog.validKey}`)).toBe(true);
@@ -90,7 +94,9 @@ describe('cohort sync against fake PostHog and MoEngage APIs with state in S3 (f
     // Tiny requests (one member each) so the run needs 700 of them.
     const totals = await h.run(h.env(), {}, (rt: Runtime) => {
       rt.deps.maxPayloadBytes = Buffer.byteLength(
-        JSON.stringify(cohortSyncBody('add_members', { partner: 'posthog', cohortName: 'Power users', cohortId: COHORT_ID }, ['moe-00001'])),
+        JSON.stringify(
+          cohortSyncBody('add_members', { partner: 'posthog', cohortName: 'Power users', cohortId: COHORT_ID }, ['moe-00001']),
+        ),
       );
     });
 

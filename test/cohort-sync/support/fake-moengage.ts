@@ -56,7 +56,9 @@ export async function startFakeMoEngage(options: FakeMoEngageOptions = {}): Prom
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
     const fail = (status: number, message: string, type: string) => {
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'fail', error: { message, type, request_id: 'fake' } }));
+      res
+        .writeHead(status, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 'fail', error: { message, type, request_id: 'fake' } }));
     };
     if (req.method !== 'POST' || req.url !== '/v1/integrations/cohortsync') return fail(404, 'not found', 'Not Found');
     let body: MoEngageRequest['body'];
@@ -84,14 +86,16 @@ export async function startFakeMoEngage(options: FakeMoEngageOptions = {}): Prom
     };
     if (req.headers.authorization !== expectedAuth) return answer(401, 'App Secret key mismatch.', 'Authentication required');
     if (req.headers['moe-appkey'] !== appId) return answer(401, 'App key mismatch in params and authentication', 'Authentication Mismatch');
-    if (!String(req.headers['content-type']).startsWith('application/json')) return answer(415, 'Content type is not supported', 'Unsupported media type');
+    if (!String(req.headers['content-type']).startsWith('application/json'))
+      return answer(415, 'Content type is not supported', 'Unsupported media type');
     const windowStart = request.at - 60_000;
     if (acceptedAt.filter((t) => t > windowStart).length >= ratePerMinute) {
       return answer(429, 'Rate limits for customers exceeded. Please Try After Some Time', 'Rate Limits Exceeded');
     }
     acceptedAt.push(request.at);
     if (raw.length > MOENGAGE_LIMIT_BYTES) return answer(413, 'Payload can not exceed 128KB', 'Payload too large');
-    if (body.action !== 'add_members' && body.action !== 'remove_members') return answer(400, 'action is not found in the payload', 'MissingAttributeError');
+    if (body.action !== 'add_members' && body.action !== 'remove_members')
+      return answer(400, 'action is not found in the payload', 'MissingAttributeError');
     const { cohort_id, cohort_name, members } = body.parameters ?? {};
     if (!cohort_id || !cohort_name || !Array.isArray(members)) return answer(400, 'parameters are missing', 'MissingAttributeError');
     const segment = segments.get(cohort_id) ?? { name: cohort_name, members: new Set<string>() };
@@ -101,9 +105,9 @@ export async function startFakeMoEngage(options: FakeMoEngageOptions = {}): Prom
       else segment.members.delete(uid);
     }
     request.status = 200;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({ status: 'success', message: 'Your request has been accepted and will be processed soon.' }),
-    );
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ status: 'success', message: 'Your request has been accepted and will be processed soon.' }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

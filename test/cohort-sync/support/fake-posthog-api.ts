@@ -58,7 +58,14 @@ export async function startFakePostHogApi(validKey = 'phx_test_key'): Promise<Fa
     const cohort = match ? cohorts.get(`${match[1]}/${match[2]}`) : undefined;
     if (!match || !cohort) return send(404, { type: 'invalid_request', code: 'not_found', detail: 'Not found.' });
     if (!match[3]) {
-      return send(200, { id: Number(match[2]), name: `Cohort ${match[2]}`, count: cohort.persons.length, deleted: false, is_calculating: false, ...cohort.info });
+      return send(200, {
+        id: Number(match[2]),
+        name: `Cohort ${match[2]}`,
+        count: cohort.persons.length,
+        deleted: false,
+        is_calculating: false,
+        ...cohort.info,
+      });
     }
     const limit = Number(url.searchParams.get('limit') ?? 100);
     const offset = Number(url.searchParams.get('offset') ?? 0);
