@@ -27,7 +27,7 @@ Options
   --limit N            list at most N messages (default 20)
   --max N              redrive at most N messages (default: all)
   --format text|json   list as JSON
-  --queue-url <url>    the main queue (default: the stack's EventQueueUrl output)
+  --queue-url <url>    the main queue (default: the stack's QueueUrl output)
   --dlq-url <url>      the dead-letter queue (default: the stack's DeadLetterQueueUrl output)
 ${targetHelp('queues')}
 Examples

@@ -1,3 +1,4 @@
+import { runCohortSyncCommand } from './cohort-sync.ts';
 import { runDlq } from './dlq.ts';
 import { type CliDeps, CommandError, EXIT, UsageError } from './io.ts';
 import { runSecrets } from './secrets.ts';
@@ -12,6 +13,7 @@ Commands
   dlq list             show dead-lettered events and why
   dlq redrive          move dead-lettered events back to the main queue
   secrets              set-posthog-key | rotate-token | retire-token
+  cohort-sync run      copy PostHog cohorts into MoEngage custom segments (see docs/cohort-sync.md)
 
 Run "moengage-posthog <command> --help" for a command's options.
 Exit codes: 0 success, 1 the command failed (e.g. the test request was not answered 200), 2 wrong usage.
@@ -23,6 +25,8 @@ const COMMANDS: Record<string, (argv: readonly string[], deps: CliDeps) => Promi
   'send-test': runSendTest,
   dlq: runDlq,
   secrets: runSecrets,
+  'cohort-sync': (argv, deps) =>
+    runCohortSyncCommand(argv, { env: deps.env, stdout: (text) => deps.stdout.write(text), stderr: (text) => deps.stderr.write(text) }),
 };
 
 /** Runs one command line and returns the exit code; never throws. */

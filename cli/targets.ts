@@ -6,7 +6,7 @@ export const DEFAULT_STACK = 'MoEngagePostHogForwarder-prod';
 /** Stack outputs the CLI reads (infra/forwarder-stack.ts). */
 export const OUTPUTS = {
   dlq: 'DeadLetterQueueUrl',
-  queue: 'EventQueueUrl',
+  queue: 'QueueUrl',
   posthogKeySecret: 'PostHogApiKeySecretName',
   tokensSecret: 'WebhookTokensSecretName',
 } as const;

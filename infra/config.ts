@@ -18,7 +18,13 @@ export const DEFAULTS = {
   maxReceiveCount: QUEUE_SETTINGS.maxReceiveCount,
   maxConcurrency: 5,
   logRetentionDays: 30,
+  cohortSync: false,
 } as const;
+
+const booleanContext = z.preprocess(
+  (value) => (value === 'true' ? true : value === 'false' ? false : value),
+  z.boolean({ error: 'must be true or false' }),
+);
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -40,6 +46,8 @@ const ContextSchema = z.object({
     .number()
     .refine((days) => RETENTION_DAYS.includes(days), `must be one of ${RETENTION_DAYS.join(', ')}`)
     .default(DEFAULTS.logRetentionDays),
+  /** Adds the PostHog cohorts → MoEngage segments sync (docs/cohort-sync.md). */
+  cohortSync: booleanContext.default(DEFAULTS.cohortSync),
 });
 
 export type StackConfig = z.infer<typeof ContextSchema>;

@@ -8,6 +8,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { QUEUE_SETTINGS } from '../shared/queue-settings.ts';
+import { CohortSync } from './cohort-sync.ts';
 import { metricsNamespace, type StackConfig } from './config.ts';
 import { ServiceFunction } from './function-defaults.ts';
 import { Monitoring } from './monitoring.ts';
@@ -172,6 +173,15 @@ export class ForwarderStack extends Stack {
       intake: intake.function,
       forwarder: forwarder.function,
     });
+
+    if (config.cohortSync) {
+      new CohortSync(this, 'CohortSync', {
+        stage: config.stage,
+        posthogAppHost: config.posthogHost,
+        metricsNamespace: namespace,
+        logRetention,
+      });
+    }
 
     const url = this.api.apiEndpoint;
     new CfnOutput(this, 'ApiUrl', { value: url, description: 'Base URL of the HTTP API' });

@@ -9,7 +9,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 
 export interface ServiceFunctionProps {
   /** functions/<name>/handler.ts; also the Powertools service name (the `service` metric dimension). */
-  name: 'intake' | 'forwarder';
+  name: 'intake' | 'forwarder' | 'cohort-sync';
   memorySize: number;
   timeout: Duration;
   environment: Record<string, string>;

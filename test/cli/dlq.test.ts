@@ -153,7 +153,7 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
 
   it('finds the queues from the stack outputs, and says which output is missing', async () => {
     const stacks = {
-      'MoEngagePostHogForwarder-prod': { DeadLetterQueueUrl: sqs.dlqUrl, EventQueueUrl: sqs.queueUrl },
+      'MoEngagePostHogForwarder-prod': { DeadLetterQueueUrl: sqs.dlqUrl, QueueUrl: sqs.queueUrl },
       'MoEngagePostHogForwarder-old': { DeadLetterQueueUrl: sqs.dlqUrl },
     };
     const aws = harness({ stacks });
@@ -164,7 +164,7 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
       const old = await aws.run(['dlq', 'redrive', '--stack', 'MoEngagePostHogForwarder-old', '--endpoint', sqs.endpoint]);
       expect(old).toMatchObject({
         code: 1,
-        stderr: 'moengage-posthog dlq: stack MoEngagePostHogForwarder-old has no EventQueueUrl output; pass --queue-url\n',
+        stderr: 'moengage-posthog dlq: stack MoEngagePostHogForwarder-old has no QueueUrl output; pass --queue-url\n',
       });
       const none = await aws.run(['dlq', 'list', '--stack', 'Nope', '--endpoint', sqs.endpoint]);
       expect(none).toMatchObject({ code: 1, stderr: expect.stringContaining('cannot read the outputs of stack Nope') });

@@ -514,3 +514,20 @@ describe('two stages in one account', () => {
     expect(JSON.stringify(staging)).not.toContain('MoEngagePostHogForwarder/prod');
   });
 });
+
+describe('ForwarderStack with -c cohortSync=true', () => {
+  it('adds the scheduled cohort sync and still passes the cdk-nag checks', () => {
+    const { app, stack } = buildStack({ cohortSync: 'true', stage: 'cohorts' });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'cohort-sync' }) },
+    });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('leaves it out by default', () => {
+    const { stack } = buildStack({ stage: 'plain' });
+    Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', 0);
+  });
+});

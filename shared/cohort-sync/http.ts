@@ -1,0 +1,82 @@
+import { type Dispatcher, request } from 'undici';
+import { backoffDelay, parseRetryAfter, type RetryPolicy } from '../retry-policy.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+
+/** What the cohort-sync HTTP clients need, injected: no globals, no wall clock. */
+export interface HttpDeps {
+  dispatcher: Dispatcher;
+  timeoutMs: number;
+  retry: RetryPolicy;
+  limiter: RateLimiter;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  random(): number;
+  userAgent: string;
+  /** Called before each retry (progress lines, logs). */
+  onRetry?: (info: { url: string; attempt: number; status: number | undefined; delayMs: number; message: string }) => void;
+}
+
+export type HttpResult =
+  | { ok: true; status: number; text: string; attempts: number }
+  | { ok: false; status: number | undefined; message: string; attempts: number; retryable: boolean };
+
+/** 408, 429, 5xx and network errors are worth retrying; other statuses are final. */
+export const isRetryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
+
+const MAX_MESSAGE_CHARS = 300;
+/** A server asking for a longer pause than this ends the attempt; the next scheduled run picks up from the saved state. */
+export const MAX_WAIT_MS = 120_000;
+
+/**
+ * One request with retries (a loop, not recursion): exponential backoff with full jitter, never shorter than the
+ * server's `Retry-After`. Every attempt first takes a slot from the rate limiter. Never throws.
+ */
+export async function requestWithRetry(
+  deps: HttpDeps,
+  url: string,
+  init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
+): Promise<HttpResult> {
+  for (let attempt = 1; ; attempt++) {
+    await deps.limiter.acquire();
+    let status: number | undefined;
+    let message: string;
+    let retryAfterMs: number | undefined;
+    try {
+      const response = await request(url, {
+        method: init.method,
+        dispatcher: deps.dispatcher,
+        headers: { 'user-agent': deps.userAgent, ...init.headers },
+        body: init.body ?? null,
+        signal: AbortSignal.timeout(deps.timeoutMs),
+        headersTimeout: deps.timeoutMs,
+        bodyTimeout: deps.timeoutMs,
+      });
+      const text = await response.body.text();
+      status = response.statusCode;
+      if (status >= 200 && status < 300) return { ok: true, status, text, attempts: attempt };
+      message = text.slice(0, MAX_MESSAGE_CHARS) || `HTTP ${status}`;
+      const header = response.headers['retry-after'];
+      retryAfterMs = parseRetryAfter(Array.isArray(header) ? header[0] : header, deps.now());
+      if (!isRetryableStatus(status)) return { ok: false, status, message, attempts: attempt, retryable: false };
+    } catch (error) {
+      const err = error as Error & { code?: string };
+      message =
+        err.name === 'TimeoutError' || err.name === 'AbortError'
+          ? `timed out after ${deps.timeoutMs} ms`
+          : `${err.code ?? err.name}: ${err.message}`;
+    }
+    if (attempt >= deps.retry.attempts) return { ok: false, status, message, attempts: attempt, retryable: true };
+    const delayMs = backoffDelay(deps.retry, attempt, deps.random, retryAfterMs);
+    if (delayMs > MAX_WAIT_MS) {
+      return {
+        ok: false,
+        status,
+        message: `${message} (Retry-After ${Math.ceil(delayMs / 1000)} s is too long; next run retries)`,
+        attempts: attempt,
+        retryable: true,
+      };
+    }
+    deps.onRetry?.({ url, attempt, status, delayMs, message });
+    await deps.sleep(delayMs);
+  }
+}

@@ -1,0 +1,42 @@
+import type { IdentityOptions } from './config.ts';
+import type { CohortPerson } from './posthog-cohort-reader.ts';
+
+export type MemberIdResult =
+  | { ok: true; uid: string; source: 'property' | 'distinct_id' }
+  | { ok: false; reason: 'no_id' | 'anonymous' | 'not_identified' };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** posthog-js' older anonymous ids: `<hex time>-<hex>-<hex>-<hex>-<hex time>`. */
+const LEGACY_ANONYMOUS = /^[0-9a-f]{10,16}-[0-9a-f]+-[0-9a-f]+-[0-9a-f]+-[0-9a-f]{10,16}$/i;
+const MAX_UID_CHARS = 256;
+
+/** Anonymous device ids (UUIDs from posthog-js and other SDKs, the legacy posthog-js format) are never sent. */
+export const looksAnonymous = (distinctId: string): boolean => UUID.test(distinctId) || LEGACY_ANONYMOUS.test(distinctId);
+
+const usable = (value: unknown): string | undefined => {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  if (text === '' || text.length > MAX_UID_CHARS || /^(null|none|undefined)$/i.test(text) || text.includes('{{')) return undefined;
+  return text;
+};
+
+/**
+ * The MoEngage user id of a PostHog person: the configured person property (default `$moengage_user_id`) when it
+ * holds a value; else, when allowed, an identified distinct id. Anonymous persons and device-like ids are not sent,
+ * because MoEngage's Cohort Sync matches users by their unique user id only. When several identified distinct ids
+ * remain, the smallest (string order) is used so that every run picks the same one.
+ */
+export function resolveMemberId(person: CohortPerson, options: IdentityOptions): MemberIdResult {
+  const fromProperty = usable(person.properties[options.property]);
+  if (fromProperty !== undefined) return { ok: true, uid: fromProperty, source: 'property' };
+  if (options.fallback === 'none') return { ok: false, reason: 'no_id' };
+  if (person.is_identified === false) return { ok: false, reason: 'not_identified' };
+  const candidates = person.distinct_ids
+    .map(usable)
+    .filter((id): id is string => id !== undefined && !looksAnonymous(id))
+    .sort();
+  const chosen = candidates[0];
+  if (chosen === undefined) return { ok: false, reason: person.distinct_ids.length > 0 ? 'anonymous' : 'no_id' };
+  return { ok: true, uid: chosen, source: 'distinct_id' };
+}
