@@ -4,7 +4,19 @@ import type { FieldIssue } from './warnings.ts';
 /** PostHog truncates longer distinct ids (reference/posthog-capture.md, "Event fields"). */
 export const MAX_IDENTIFIER_LENGTH = 200;
 /** Ids PostHog refuses to merge (reference/posthog-capture.md); "undefined", "null", "None" are already empty-like. */
-const ILLEGAL_FOR_MERGE = new Set(['anonymous', 'guest', 'distinct_id', 'distinctid', 'id', 'email', 'true', 'false', '0', 'nan', '[object object]']);
+const ILLEGAL_FOR_MERGE = new Set([
+  'anonymous',
+  'guest',
+  'distinct_id',
+  'distinctid',
+  'id',
+  'email',
+  'true',
+  'false',
+  '0',
+  'nan',
+  '[object object]',
+]);
 
 export interface IdentifierRules {
   path: string;

@@ -54,7 +54,7 @@ export function mapConnectorBody(body: unknown, ctx: MappingContext): MapResult 
     }
     items = body;
     prefix = String;
-  } else if (isPlainObject(body) && 'batch' in body && !('event' in body)) {
+  } else if (isBatchBody(body)) {
     const parsed = ConnectorBatchSchema.safeParse(body);
     if (!parsed.success) return { ok: false, errors: toFieldIssues(parsed.error) };
     for (const key of Object.keys(body)) {
@@ -79,6 +79,14 @@ export function mapConnectorBody(body: unknown, ctx: MappingContext): MapResult 
   });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, events, warnings };
 }
+
+/** Where the index-th event of a body stands: `batch.3`, `3` (a JSON list) or `(body)` (a single event). */
+export function eventPath(body: unknown, index: number): string {
+  if (Array.isArray(body)) return String(index);
+  return isBatchBody(body) ? `batch.${index}` : '(body)';
+}
+
+const isBatchBody = (body: unknown): body is Record<string, unknown> => isPlainObject(body) && 'batch' in body && !('event' in body);
 
 /** Maps one event; `prefix` is its path in the body (`batch.3`) and `index` its position (seeds its uuid). */
 export function mapConnectorEvent(input: unknown, ctx: MappingContext, index: number, prefix: string): MapResult {
@@ -212,7 +220,14 @@ function readInsertId(raw: unknown, path: string, warnings: FieldIssue[]): strin
   return String(raw);
 }
 
-function chooseUuid(raw: unknown, insertId: string | undefined, ctx: MappingContext, index: number, path: string, warnings: FieldIssue[]): string {
+function chooseUuid(
+  raw: unknown,
+  insertId: string | undefined,
+  ctx: MappingContext,
+  index: number,
+  path: string,
+  warnings: FieldIssue[],
+): string {
   if (raw !== undefined) {
     const text = typeof raw === 'string' ? raw.trim() : '';
     if (isUuid(text)) return text.toLowerCase();
@@ -237,7 +252,10 @@ function chooseTimestamp(raw: string | number | undefined, now: Date, path: stri
     return now.toISOString();
   }
   if (Date.parse(result.value) - now.getTime() > MAX_FUTURE_MS) {
-    warnings.push({ path, message: 'is more than 23 hours after the intake time; PostHog will record the time it receives the event instead' });
+    warnings.push({
+      path,
+      message: 'is more than 23 hours after the intake time; PostHog will record the time it receives the event instead',
+    });
   }
   return result.value;
 }
