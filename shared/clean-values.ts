@@ -58,5 +58,12 @@ function cleanAny(key: string, raw: unknown, path: string, result: CleanResult):
     return items.map((item) => coerceValue(key, item));
   }
   if (isPlainObject(raw)) return cleanObject(raw, path, result);
-  return coerceValue(key, raw);
+  const coerced = coerceValue(key, raw);
+  if (!Array.isArray(coerced)) return coerced;
+  // A Python list rendered by Jinja: its elements are final values, only empty ones (None, '') are dropped.
+  return coerced.filter((item, i) => {
+    const itemProblem = templateProblem(item);
+    if (itemProblem) result.dropped.push({ path: joinPath(path, i), message: `dropped: the value ${describeProblem(itemProblem)}` });
+    return !itemProblem;
+  });
 }

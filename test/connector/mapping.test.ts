@@ -17,7 +17,11 @@ const ctx = (overrides: Partial<MappingContext> = {}): MappingContext => ({
 
 const ENRICHMENT = { $lib: 'moengage-posthog-forwarder', $lib_version: '0.1.0', $source: 'moengage', $geoip_disable: true };
 const NOW = '2026-11-23T16:00:00.000Z';
-/** UUIDv7s of events without an id: intake time 2026-11-23T16:00Z, random part from request id + position. */
+/**
+ * UUIDv7s of events without an id: the first 48 bits are the intake time (0x01a20922b800 = 1795449600000 ms =
+ * 2026-11-23T16:00Z), the rest derived from request id + position. The UUIDv5s below were checked with Python:
+ * uuid.uuid5(UUID("a3c5e0f2-6a0b-4c47-9a55-7f1e2d6b8c41"), "order-77").
+ */
 const V7 = ['01a20922-b800-783d-b1c1-4d18e6d83bb2', '01a20922-b800-7e4f-be5b-776caedb20e2', '01a20922-b800-77fb-b8b0-3ec02b9add5f'];
 const ev = (event: string, distinct_id: string, properties: Record<string, unknown>, extra: Partial<PostHogEvent> = {}): PostHogEvent => ({
   event,
@@ -119,7 +123,7 @@ const EXPECTED: Record<string, { events: PostHogEvent[]; warnings: FieldIssue[] 
     events: [
       ev('Checkout', 'user-1', {
         cart: { total: 10.5, quantities: [1, 2], sku_id: '0012' },
-        flags: ['a', null, true],
+        flags: ['a', true],
         app_version: '1.10',
         zip: '02139',
         'Customer Id': '123',
@@ -129,7 +133,7 @@ const EXPECTED: Record<string, { events: PostHogEvent[]; warnings: FieldIssue[] 
         rounded: 100,
       }),
     ],
-    warnings: [],
+    warnings: [{ path: 'properties.flags.1', message: DROPPED_EMPTY }],
   },
   'a uuid is kept (lower-cased); properties.distinct_id and $ip are honoured': {
     events: [
