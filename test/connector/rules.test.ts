@@ -31,7 +31,7 @@ describe('coerceString (Jinja renders every value with Python str())', () => {
     ["['a', 'b']", ['a', 'b']],
     ['[1, 2.5, None, True]', [1, 2.5, null, true]],
     ['[]', []],
-    ['["it\'s", \'x\']', ["it's", 'x']],
+    ["[\"it's\", 'x']", ["it's", 'x']],
     ["['line\\nbreak']", ['line\nbreak']],
     ['9007199254740991', 9007199254740991],
     // Kept as strings: not Python's rendering of a number, boolean or list.
@@ -217,7 +217,10 @@ describe('mapping rules that need more than one field', () => {
     const top = map({ event: 'x', distinct_id: 'u', $insert_id: 'order-1' });
     const inside = map({ event: 'x', distinct_id: 'u', properties: { $insert_id: 'order-1' } });
     expect(top).toEqual(inside);
-    expect(top).toMatchObject({ ok: true, events: [{ uuid: '39ab1d1d-5418-5584-be8c-e2185be66489', properties: { $insert_id: 'order-1' } }] });
+    expect(top).toMatchObject({
+      ok: true,
+      events: [{ uuid: '39ab1d1d-5418-5584-be8c-e2185be66489', properties: { $insert_id: 'order-1' } }],
+    });
   });
 
   it('replaces an invalid uuid, saying so', () => {
@@ -290,7 +293,9 @@ describe('checkStructure', () => {
   };
   it('accepts 32 levels and refuses 33', () => {
     expect(checkStructure(nest(32)).errors).toEqual([]);
-    expect(checkStructure(nest(33)).errors).toEqual([{ path: `${Array(32).fill('a').join('.')}`, message: 'is nested deeper than 32 levels' }]);
+    expect(checkStructure(nest(33)).errors).toEqual([
+      { path: `${Array(32).fill('a').join('.')}`, message: 'is nested deeper than 32 levels' },
+    ]);
   });
   it('walks 100,000 levels without recursion', () => {
     expect(checkStructure(nest(100_000)).errors).toHaveLength(1);
