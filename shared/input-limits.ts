@@ -32,7 +32,8 @@ export function checkStructure(body: unknown, limits = INPUT_LIMITS): StructureR
       report.errors.push({ path: path || '(body)', message: `has ${entries.length} keys; at most ${limits.maxKeys} are accepted` });
       continue;
     }
-    for (const [key, child] of entries) {
+    // Pushed in reverse so that findings come out in document order.
+    for (const [key, child] of entries.reverse()) {
       const childPath = joinPath(path, key);
       if (key === '__proto__') {
         report.warnings.push({ path: childPath, message: 'ignored: "__proto__" is not accepted as a property name' });
@@ -41,6 +42,5 @@ export function checkStructure(body: unknown, limits = INPUT_LIMITS): StructureR
       stack.push({ value: child, path: childPath, depth: depth + 1 });
     }
   }
-  report.errors.sort((a, b) => a.path.localeCompare(b.path));
   return report;
 }
