@@ -1,3 +1,4 @@
+import { extractToken, isAuthorized } from '#shared/auth';
 import { coerceString, coerceValue, isIdLikeKey, parsePythonList } from '#shared/coerce';
 import { checkStructure } from '#shared/input-limits';
 import { type MappingContext, mapConnectorBody } from '#shared/map-connector';
@@ -299,5 +300,35 @@ describe('checkStructure', () => {
   });
   it('walks 100,000 levels without recursion', () => {
     expect(checkStructure(nest(100_000)).errors).toHaveLength(1);
+  });
+});
+
+describe('extractToken and isAuthorized', () => {
+  const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
+  it.each<[string | undefined, string | undefined]>([
+    ['Bearer abc123', 'abc123'],
+    ['bearer   abc123  ', 'abc123'],
+    [basic('moengage:abc123'), 'abc123'],
+    [basic(':abc123'), 'abc123'],
+    [basic('user:pa:ss'), 'pa:ss'],
+    [basic('abc123'), undefined],
+    ['Token abc123', undefined],
+    ['abc123', undefined],
+    ['Bearer', undefined],
+    ['', undefined],
+    [undefined, undefined],
+  ])('%j → %j', (header, token) => {
+    expect(extractToken(header)).toBe(token);
+  });
+  it.each<[string | undefined, string[], boolean]>([
+    ['new', ['new', 'old'], true],
+    ['old', ['new', 'old'], true],
+    ['ne', ['new', 'old'], false],
+    ['newer', ['new', 'old'], false],
+    ['', ['', 'new'], false],
+    [undefined, ['new'], false],
+    ['new', [], false],
+  ])('token %j against %j → %s', (token, valid, expected) => {
+    expect(isAuthorized(token, valid)).toBe(expected);
   });
 });
