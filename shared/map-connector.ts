@@ -14,7 +14,7 @@ import { checkStructure } from './input-limits.ts';
 import type { PostHogEvent } from './posthog-event.ts';
 import { describeProblem, templateProblem } from './template-hygiene.ts';
 import { normalizeTimestamp } from './timestamp.ts';
-import { type FieldIssue, joinPath } from './warnings.ts';
+import { capIssues, type FieldIssue, joinPath } from './warnings.ts';
 import { toFieldIssues } from './zod-issues.ts';
 
 export const LIB_NAME = 'moengage-posthog-forwarder';
@@ -43,7 +43,7 @@ export type MapResult = { ok: true; events: PostHogEvent[]; warnings: FieldIssue
  */
 export function mapConnectorBody(body: unknown, ctx: MappingContext): MapResult {
   const structure = checkStructure(body);
-  if (structure.errors.length > 0) return { ok: false, errors: structure.errors };
+  if (structure.errors.length > 0) return { ok: false, errors: capIssues(structure.errors) };
   const warnings = [...structure.warnings];
 
   let items: unknown[];
@@ -77,7 +77,7 @@ export function mapConnectorBody(body: unknown, ctx: MappingContext): MapResult 
       warnings.push(...result.warnings);
     } else errors.push(...result.errors);
   });
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, events, warnings };
+  return errors.length > 0 ? { ok: false, errors: capIssues(errors) } : { ok: true, events, warnings: capIssues(warnings) };
 }
 
 /** Where the index-th event of a body stands: `batch.3`, `3` (a JSON list) or `(body)` (a single event). */

@@ -415,6 +415,14 @@ const CORPUS: BadInput[] = [
     message: 'one event may take at most',
     reason: 'event_too_large',
   },
+  {
+    name: 'a batch of 1000 events without a user (errors listed up to 100)',
+    body: j({ batch: Array.from({ length: 1000 }, () => ({ event: 'x' })) }),
+    status: 400,
+    paths: [...Array.from({ length: 100 }, (_, i) => `batch.${i}.distinct_id`), '(more)'],
+    message: 'is required',
+    reason: 'invalid',
+  },
   // Form bodies
   {
     name: 'a form body without event',

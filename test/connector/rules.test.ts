@@ -278,6 +278,13 @@ describe('mapping rules that need more than one field', () => {
     });
   });
 
+  it('lists at most 100 warnings and counts the rest', () => {
+    const properties = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`p${i}`, 'None']));
+    const result = map({ event: 'x', distinct_id: 'u', properties });
+    expect(result.ok && result.warnings.length).toBe(101);
+    expect(result.ok && result.warnings.at(-1)).toEqual({ path: '(more)', message: '50 more not listed' });
+  });
+
   it('warns about a JSON number that lost digits and keeps it', () => {
     expect(map(JSON.parse('{"event":"x","distinct_id":"u","properties":{"order":12345678901234567890}}'))).toMatchObject({
       ok: true,
