@@ -193,6 +193,29 @@ describe('parseForm and parseRequestBody', () => {
   ])('reads %j sent as %s as %s', (body, contentType, format) => {
     expect(parseRequestBody({ body, isBase64Encoded: false, contentType }, 1024)).toMatchObject({ ok: true, format });
   });
+  it('reads a multipart/form-data body as encoded by a real client (fetch FormData)', async () => {
+    const form = new FormData();
+    form.append('event', 'Purchase');
+    form.append('distinct_id', 'user-123');
+    form.append('properties.amount', '19.99');
+    form.append('properties.note', 'line one\r\nline two');
+    form.append('$set[plan]', 'pro');
+    const request = new Request('http://127.0.0.1/', { method: 'POST', body: form });
+    const body = await request.text();
+    const contentType = request.headers.get('content-type') ?? '';
+    expect(contentType).toMatch(/^multipart\/form-data; boundary=/);
+    expect(parseRequestBody({ body, isBase64Encoded: false, contentType }, 4096)).toEqual({
+      ok: true,
+      format: 'form',
+      value: {
+        event: 'Purchase',
+        distinct_id: 'user-123',
+        properties: { amount: '19.99', note: 'line one\r\nline two' },
+        $set: { plan: 'pro' },
+      },
+    });
+  });
+
   it('decodes base64 bodies (API Gateway sends binary content types so)', () => {
     const body = Buffer.from('{"event":"x","distinct_id":"u"}').toString('base64');
     expect(parseRequestBody({ body, isBase64Encoded: true, contentType: 'application/json' }, 1024)).toEqual({
