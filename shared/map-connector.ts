@@ -135,6 +135,14 @@ export function mapConnectorEvent(input: unknown, ctx: MappingContext, index: nu
     warnings.push({ path: at('properties.token'), message: 'ignored: a project key is never forwarded' });
   }
   if (propsAlias !== undefined && !isAlias) defineValue(otherProps, 'alias', propsAlias);
+  for (const [field, value] of [
+    ['$set', propsSet],
+    ['$set_once', propsSetOnce],
+  ] as const) {
+    if (value !== undefined && !isPlainObject(value)) {
+      warnings.push({ path: at(`properties.${field}`), message: 'ignored: must be a JSON object of person properties' });
+    }
+  }
 
   const properties = collect(cleanRecord(otherProps, at('properties')), ctx, errors, warnings);
   const $set = collect(cleanRecord({ ...asRecord(propsSet), ...(body.$set ?? {}) }, at('$set')), ctx, errors, warnings);

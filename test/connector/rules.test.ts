@@ -301,6 +301,14 @@ describe('mapping rules that need more than one field', () => {
     });
   });
 
+  it('ignores properties.$set that is not an object, with a warning', () => {
+    expect(map({ event: 'x', distinct_id: 'u', properties: { $set: 'plan=pro', plan: 'pro' } })).toEqual({
+      ok: true,
+      events: [expect.objectContaining({ properties: expect.not.objectContaining({ $set: expect.anything() }) })],
+      warnings: [{ path: 'properties.$set', message: 'ignored: must be a JSON object of person properties' }],
+    });
+  });
+
   it('lists at most 100 warnings and counts the rest', () => {
     const properties = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`p${i}`, 'None']));
     const result = map({ event: 'x', distinct_id: 'u', properties });
