@@ -1,65 +1,21 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { extractToken, isAuthorized } from './auth.ts';
-import type { Config } from './config.ts';
-import { type EventQueue, encodeMessage, MAX_MESSAGE_BYTES, messageSize, type QueueMessage } from './event-queue.ts';
-import { type HttpResponse, json, rejected } from './http-response.ts';
-import { eventPath, mapConnectorBody } from './map-connector.ts';
+import { handleConnector } from './connector-route.ts';
+import { type HttpResponse, json } from './http-response.ts';
+import { type IntakeDeps, type Outcome, unavailable } from './intake-outcome.ts';
 import { count, countWithDimension } from './observability.ts';
-import type { SendResult } from './posthog-client.ts';
-import { type PostHogEvent, summarize } from './posthog-event.ts';
-import type { KeyCheck } from './posthog-key-check.ts';
-import { parseRequestBody } from './request-body.ts';
-import type { Secrets } from './secrets.ts';
-import type { FieldIssue } from './warnings.ts';
 
-/** Synchronous delivery for `?verify=1` (the forwarder's PostHog client and the flags-endpoint key check). */
-export interface PostHogVerifier {
-  post(destination: string, apiKey: string, events: readonly PostHogEvent[]): Promise<SendResult>;
-  checkKey(destination: string, apiKey: string): Promise<KeyCheck>;
-}
-
-export interface IntakeDeps {
-  config: Pick<Config, 'posthogHost' | 'maxBodyBytes' | 'strict' | 'personlessEvents'>;
-  secrets: Secrets;
-  queue: EventQueue;
-  logger: Logger;
-  metrics: Metrics;
-  now: () => Date;
-  libVersion: string;
-  /** Without it, `?verify=1` answers 503. */
-  verify?: PostHogVerifier;
-}
-
-/** What a route decided: the response, and what the one log line and the metrics say about it. */
-export interface Outcome {
-  response: HttpResponse;
-  outcome: 'ok' | 'queued' | 'dry_run' | 'verified' | 'rejected' | 'failed';
-  /** Why a request was not accepted (the Rejected metric's dimension). */
-  reason?: string;
-  /** Extra log fields: counts, paths and ids only, never values, tokens or keys. */
-  log?: Record<string, unknown>;
-}
+export type { IntakeDeps, Outcome, PostHogVerifier } from './intake-outcome.ts';
 
 type Route = { auth: boolean; handle: (event: APIGatewayProxyEventV2, deps: IntakeDeps) => Promise<Outcome> };
 
 /** The routing table: path → method → handler. Add a route here (DESIGN.md, "Public contract"). */
 const ROUTES: Record<string, Record<string, Route>> = {
   '/v1/health': { GET: { auth: false, handle: async () => ({ response: json(200, { status: 'ok' }), outcome: 'ok' }) } },
-  '/v1/connector': { POST: { auth: true, handle: (event, deps) => handleConnector(event, deps) } },
+  '/v1/connector': { POST: { auth: true, handle: handleConnector } },
 };
 
 const REALM = 'Bearer realm="moengage-posthog-forwarder"';
-/** `?dry_run`, `?dry_run=1`, `?dry_run=true` are on; absent, `0`, `false`, `no` are off. */
-const isOn = (value: string | undefined): boolean => value !== undefined && !['0', 'false', 'no'].includes(value.toLowerCase());
-
-export const reject = (status: number, reason: string, errors: FieldIssue[], log: Record<string, unknown> = {}): Outcome => ({
-  response: rejected(status, errors),
-  outcome: 'rejected',
-  reason,
-  log: { error_paths: errors.map((e) => e.path), ...log },
-});
 
 /**
  * Handles one API Gateway HTTP API (v2) request: route → auth → the route's handler. Writes exactly one log line
@@ -120,120 +76,4 @@ async function run(route: Route, event: APIGatewayProxyEventV2, deps: IntakeDeps
     }
   }
   return route.handle(event, deps);
-}
-
-export function unavailable(reason: string, message: string, error: unknown): Outcome {
-  return {
-    response: json(503, { status: 'unavailable', message: `${message}; nothing was accepted` }, { 'retry-after': '5' }),
-    outcome: 'failed',
-    reason,
-    log: { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) },
-  };
-}
-
-/** POST /v1/connector: parse → map → (size check) → dry run, verify, or queue. */
-async function handleConnector(event: APIGatewayProxyEventV2, deps: IntakeDeps): Promise<Outcome> {
-  const headers = event.headers ?? {};
-  const body = parseRequestBody(
-    { body: event.body, isBase64Encoded: event.isBase64Encoded, contentType: headers['content-type'] },
-    deps.config.maxBodyBytes,
-  );
-  if (!body.ok) return reject(body.status, body.reason, body.errors);
-  let apiKey: string;
-  try {
-    apiKey = await deps.secrets.posthogApiKey();
-  } catch (error) {
-    return unavailable('secrets_unavailable', 'the PostHog project key could not be read; retry later', error);
-  }
-  const now = deps.now();
-  const mapped = mapConnectorBody(body.value, {
-    now,
-    requestId: event.requestContext.requestId,
-    libVersion: deps.libVersion,
-    configuredApiKey: apiKey,
-    personlessEvents: deps.config.personlessEvents,
-    strict: deps.config.strict,
-  });
-  const log = { format: body.format };
-  if (!mapped.ok) return reject(400, 'invalid', mapped.errors, log);
-  const { events, warnings } = mapped;
-  const messages = events.map(
-    (e): QueueMessage => ({ event: e, destination: deps.config.posthogHost, origin: 'connector', receivedAt: now.toISOString() }),
-  );
-  const tooLarge = oversized(messages, (index) => eventPath(body.value, index));
-  if (tooLarge.length > 0) return reject(413, 'event_too_large', tooLarge, log);
-  const summary = { ...log, events: events.length, warning_paths: warnings.map((w) => w.path), uuids: events.map((e) => e.uuid) };
-
-  const params = event.queryStringParameters ?? {};
-  if (isOn(params.dry_run)) {
-    return { response: json(200, { status: 'dry_run', events, warnings }), outcome: 'dry_run', log: summary };
-  }
-  if (isOn(params.verify)) return verify(events, warnings, apiKey, deps, summary);
-  try {
-    await deps.queue.enqueue(messages);
-  } catch (error) {
-    // QueueUnavailableError, or anything else the SQS client threw: nothing is acknowledged unless queued.
-    return unavailable('queue_unavailable', 'the queue is unavailable; retry later', error);
-  }
-  count(deps.metrics, 'Queued', events.length);
-  const response = json(200, { status: 'ok', queued: events.length, events: events.map(summarize), warnings });
-  return { response, outcome: 'queued', log: summary };
-}
-
-/** Events that cannot fit one SQS message (the queue's 1 MiB limit, attributes included) → 413 naming them. */
-function oversized(messages: readonly QueueMessage[], pathOf: (index: number) => string): FieldIssue[] {
-  return messages.flatMap((message, index) => {
-    const size = messageSize(encodeMessage(message));
-    if (size <= MAX_MESSAGE_BYTES) return [];
-    return [{ path: pathOf(index), message: `maps to an event of ${size} bytes; one event may take at most ${MAX_MESSAGE_BYTES} bytes` }];
-  });
-}
-
-/** `?verify=1`: check the project key, deliver now; 200 only if PostHog accepted, else 502 with its status and message. */
-async function verify(
-  events: PostHogEvent[],
-  warnings: FieldIssue[],
-  apiKey: string,
-  deps: IntakeDeps,
-  log: Record<string, unknown>,
-): Promise<Outcome> {
-  if (!deps.verify) return unavailable('verify_unavailable', 'verification is not configured', 'no PostHog client');
-  const host = deps.config.posthogHost;
-  const check = await deps.verify.checkKey(host, apiKey);
-  if (check.status === 'invalid') {
-    const body = {
-      status: 'verify_failed',
-      stage: 'key_check',
-      posthog_status: check.httpStatus,
-      posthog_message: check.message,
-      message: `PostHog at ${host} does not recognise the project API key configured in the forwarder (POSTHOG_API_KEY): nothing was sent. Copy the key (phc_…) from the PostHog project settings.`,
-      warnings,
-    };
-    return {
-      response: json(502, body),
-      outcome: 'failed',
-      reason: 'verify_key_invalid',
-      log: { ...log, posthog_status: check.httpStatus },
-    };
-  }
-  const notes =
-    check.status === 'unchecked'
-      ? [...warnings, { path: 'verify', message: `the project key was not checked: ${check.reason}` }]
-      : warnings;
-  const sent = await deps.verify.post(host, apiKey, events);
-  if (!sent.ok) {
-    const body = {
-      status: 'verify_failed',
-      stage: 'capture',
-      posthog_status: sent.status ?? null,
-      posthog_message: sent.message,
-      message: `PostHog at ${host} did not accept the events${sent.status === undefined ? '' : ` (HTTP ${sent.status})`}: ${sent.message}`,
-      events: events.map(summarize),
-      warnings: notes,
-    };
-    return { response: json(502, body), outcome: 'failed', reason: 'verify_rejected', log: { ...log, posthog_status: sent.status } };
-  }
-  count(deps.metrics, 'Verified', events.length);
-  const body = { status: 'verified', delivered: events.length, events: events.map(summarize), warnings: notes };
-  return { response: json(200, body), outcome: 'verified', log: { ...log, posthog_status: sent.status, key_check: check.status } };
 }

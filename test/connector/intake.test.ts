@@ -150,6 +150,14 @@ describe('POST /v1/connector', () => {
     expect(deps.metrics.sum('Rejected', { reason: 'secrets_unavailable' })).toBe(1);
   });
 
+  it('answers 503 to ?verify=1 when no PostHog client is configured', async () => {
+    const deps = intakeDeps();
+    const response = await handleIntake(post(MOENGAGE_RECIPE_RENDERED, { query: { verify: '1' } }), deps);
+    expect(response.statusCode).toBe(503);
+    expect(deps.metrics.sum('Rejected', { reason: 'verify_unavailable' })).toBe(1);
+    expect(deps.queue.messages).toEqual([]);
+  });
+
   it('answers GET /v1/health without a token and without counting it as received', async () => {
     const deps = intakeDeps();
     const response = await handleIntake(httpApiEvent({ method: 'GET', path: '/v1/health', headers: {} }), deps);
