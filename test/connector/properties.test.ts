@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { coerceString, coerceValue } from '#shared/coerce';
+import { handleIntake } from '#shared/intake';
 import { type MappingContext, mapConnectorBody } from '#shared/map-connector';
 import { OUTREACH_EVENTS } from '#shared/outreach-events';
 import { parseForm, parseRequestBody } from '#shared/request-body';
 import { templateProblem } from '#shared/template-hygiene';
+import { bearer, httpApiEvent } from '../support/events.ts';
+import { intakeDeps, TOKEN } from './support/intake-deps.ts';
 
 // A fixed seed keeps the suite deterministic; change it locally to explore more inputs.
 fc.configureGlobal({ seed: 20261123 });
@@ -75,6 +78,36 @@ describe('properties', () => {
         }
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('the handler answers 200 or a 4xx to any authenticated body, never a 5xx, and queues only on 200', async () => {
+    const body = fc.oneof(
+      anyBody.map((value) => JSON.stringify(value)),
+      fc.string(),
+      fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
+    );
+    const contentType = fc.constantFrom(
+      'application/json',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=b',
+      'text/html',
+    );
+    await fc.assert(
+      fc.asyncProperty(body, contentType, fc.constantFrom(undefined, '1'), async (text, type, dryRun) => {
+        const deps = intakeDeps();
+        const event = httpApiEvent({
+          body: text,
+          headers: { ...bearer(TOKEN), 'content-type': type },
+          ...(dryRun && { query: { dry_run: dryRun } }),
+        });
+        const response = await handleIntake(event, deps);
+        expect([200, 400, 413, 415]).toContain(response.statusCode);
+        expect(deps.queue.messages.length > 0).toBe(response.statusCode === 200 && dryRun === undefined);
+        expect(deps.logger.lines).toHaveLength(1);
+      }),
+      { numRuns: 500 },
     );
   });
 
