@@ -16,10 +16,12 @@ import { LIB_VERSION } from '#shared/version';
 const config = loadConfig();
 const logger = createLogger('intake');
 const metrics = createMetrics('intake');
-// For ?verify=1 only: one keep-alive pool per container.
+// For ?verify=1 only: one keep-alive pool per container. Two PostHog calls (key check, capture) of at most 2 s each
+// fit the intake's 6 s Lambda timeout and MoEngage's 5 s wait.
+const VERIFY_TIMEOUT_MS = 2_000;
 const posthog = {
-  dispatcher: new Agent({ keepAliveTimeout: 30_000, connections: 4, connect: { timeout: 5_000 } }),
-  timeoutMs: config.posthogTimeoutMs,
+  dispatcher: new Agent({ keepAliveTimeout: 30_000, connections: 4, connect: { timeout: VERIFY_TIMEOUT_MS } }),
+  timeoutMs: Math.min(config.posthogTimeoutMs, VERIFY_TIMEOUT_MS),
   userAgent: `${LIB_NAME}/${LIB_VERSION}`,
 };
 const deps: IntakeDeps = {
