@@ -299,6 +299,21 @@ describe('?verify=1 (synchronous delivery for MoEngage’s Test button)', () => 
     expect(deps.logger.lines[0]?.fields).toMatchObject({ status: 502, posthog_status: 400 });
   });
 
+  it('answers 502 without a PostHog status when capture is slower than the timeout', async () => {
+    posthog.behave(() => ({ delayMs: 1_000 }));
+    const quick = { ...client, timeoutMs: 200 };
+    const deps = intakeDeps({
+      verify: {
+        post: (destination, apiKey, events) => postBatch(quick, destination, apiKey, events),
+        checkKey: (destination, apiKey) => checkProjectKey(quick, destination, apiKey),
+      },
+    });
+    deps.config = { ...deps.config, posthogHost: posthog.url };
+    const response = await handleIntake(verifyRequest(), deps);
+    expect(response.statusCode).toBe(502);
+    expect(parse(response.body)).toMatchObject({ stage: 'capture', posthog_status: null, posthog_message: 'timed out after 200 ms' });
+  });
+
   it('answers 502 without a PostHog status when PostHog cannot be reached', async () => {
     const closed = await startFakePostHog();
     const url = closed.url;
