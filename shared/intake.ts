@@ -38,8 +38,8 @@ export async function handleIntake(event: APIGatewayProxyEventV2, deps: IntakeDe
     ...(result.reason !== undefined && { reason: result.reason }),
     ...result.log,
   };
+  // Bad input is the sender's to fix (INFO, with the reason); 5xx and 502 are ours or PostHog's (ERROR).
   if (statusCode >= 500) deps.logger.error('intake request', fields);
-  else if (statusCode >= 400) deps.logger.warn('intake request', fields);
   else deps.logger.info('intake request', fields);
   return result.response;
 }
