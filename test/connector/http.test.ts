@@ -15,7 +15,10 @@ describe('connector requests over HTTP through the real handlers', () => {
   beforeAll(async () => {
     posthog = await startFakePostHog();
     posthog.validKeys.add(apiKey);
-    stack = await startLocalStack({ env: { POSTHOG_HOST: posthog.url, POSTHOG_API_KEY: apiKey, WEBHOOK_TOKEN: token }, print: () => {} });
+    stack = await startLocalStack({
+      env: { POSTHOG_HOST: posthog.url, POSTHOG_API_KEY: apiKey, WEBHOOK_TOKEN: token, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      print: () => {},
+    });
   });
   afterAll(async () => {
     await stack?.stop();
