@@ -1,60 +1,84 @@
 /**
- * Jinja renders every value as a string. Turn canonical numbers, booleans and Python-style lists back into JSON
- * values, except where the string is an identifier (DESIGN.md, "Mapping rules").
+ * Jinja renders every value as a string (Python's `str()`). Turn the strings Python writes for numbers, booleans
+ * and lists back into JSON values, except where the key names an identifier (DESIGN.md, "Mapping rules").
+ * Coercion is lossless: a string becomes a number only if that number is written back as the same text, so
+ * `"1.10"`, `"01234"`, `"+5"`, `" 5"`, `"1e5"` and integers beyond 2^53 stay strings.
  */
 const CANONICAL_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?$/;
 const ID_EXACT = new Set(['id', 'uid', 'uuid']);
-const ID_SUFFIX = /(_id|[a-z0-9]Id|ID)$/;
-const ID_WORDS = /phone|mobile|zip|postal|pincode/;
-const MAX_SAFE = 2 ** 53;
+/** `user_id`, `user-id`, `User ID`, `user.id`, `userId`, `userID`, `USER_ID`. */
+const ID_SUFFIX_WORD = /[\s_.-](id|uid|uuid)$/i;
+const ID_SUFFIX_CAMEL = /[a-z0-9](Id|ID)$/;
+const ID_WORDS = /phone|mobile|zip|postal|postcode|pincode/i;
 
-/** `id`, `uid`, `uuid`, `*_id`, `*Id`, `*ID` and keys naming a phone, mobile, zip, postal or pin code. */
+/** Keys whose values are identifiers and are never coerced. */
 export function isIdLikeKey(key: string): boolean {
-  const lower = key.toLowerCase();
-  return ID_EXACT.has(lower) || ID_SUFFIX.test(key) || lower.endsWith('_id') || ID_WORDS.test(lower);
+  return ID_EXACT.has(key.toLowerCase()) || ID_SUFFIX_WORD.test(key) || ID_SUFFIX_CAMEL.test(key) || ID_WORDS.test(key);
 }
 
+/** The number Python would print as exactly `value` (`str(19.99)`, `str(42)`, `str(100.0)`), else undefined. */
 export function coerceNumber(value: string): number | undefined {
   if (!CANONICAL_NUMBER.test(value)) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || Math.abs(n) > MAX_SAFE) return undefined;
-  if (value.includes('.')) return n;
-  return Number.isSafeInteger(n) ? n : undefined;
+  if (!Number.isFinite(n) || Object.is(n, -0)) return undefined;
+  if (Number.isInteger(n) && !Number.isSafeInteger(n)) return undefined;
+  const written = String(n);
+  if (written === value || (Number.isInteger(n) && `${written}.0` === value)) return n;
+  return undefined;
 }
 
-const BOOLEANS: Record<string, boolean> = { True: true, true: true, False: false, false: false };
+const BOOLEANS = new Map<string, boolean>([
+  ['True', true],
+  ['true', true],
+  ['False', false],
+  ['false', false],
+]);
+const ESCAPES = new Map<string, string>([
+  ['\\', '\\'],
+  ["'", "'"],
+  ['"', '"'],
+  ['n', '\n'],
+  ['t', '\t'],
+  ['r', '\r'],
+]);
 
-/** Parses a Python list literal of strings, numbers, booleans and None: `['a', 'b']`, `[1, 2.5]`. */
+/** Parses a Python list literal of strings, numbers, booleans and None: `['a', 'b']`, `[1, 2.5]`; else undefined. */
 export function parsePythonList(value: string): unknown[] | undefined {
-  const text = value.trim();
-  if (!text.startsWith('[') || !text.endsWith(']')) return undefined;
+  if (!value.startsWith('[') || !value.endsWith(']')) return undefined;
   const items: unknown[] = [];
+  const end = value.length - 1;
   let i = 1;
-  const end = text.length - 1;
   const skipSpace = () => {
-    while (i < end && text[i] === ' ') i++;
+    while (i < end && value[i] === ' ') i++;
   };
   skipSpace();
   if (i === end) return items;
   while (i < end) {
     skipSpace();
-    const quote = text[i];
+    const quote = value[i];
     if (quote === "'" || quote === '"') {
       let s = '';
       i++;
-      while (i < end && text[i] !== quote) {
-        if (text[i] === '\\' && i + 1 < end) i++;
-        s += text[i];
-        i++;
+      while (i < end && value[i] !== quote) {
+        if (value[i] === '\\') {
+          const escaped = ESCAPES.get(value[i + 1] ?? '');
+          if (escaped === undefined || i + 1 >= end) return undefined;
+          s += escaped;
+          i += 2;
+        } else {
+          s += value[i];
+          i++;
+        }
       }
-      if (text[i] !== quote) return undefined;
+      if (value[i] !== quote) return undefined;
       i++;
       items.push(s);
     } else {
       const start = i;
-      while (i < end && text[i] !== ',') i++;
-      const token = text.slice(start, i).trim();
-      if (token in BOOLEANS) items.push(BOOLEANS[token]);
+      while (i < end && value[i] !== ',') i++;
+      const token = value.slice(start, i).trim();
+      const bool = BOOLEANS.get(token);
+      if (bool !== undefined) items.push(bool);
       else if (token === 'None') items.push(null);
       else {
         const n = coerceNumber(token);
@@ -64,15 +88,18 @@ export function parsePythonList(value: string): unknown[] | undefined {
     }
     skipSpace();
     if (i === end) break;
-    if (text[i] !== ',') return undefined;
+    if (value[i] !== ',') return undefined;
     i++;
+    skipSpace();
+    if (i === end) return undefined;
   }
   return items;
 }
 
-/** Coerces one rendered string; anything that is not canonical stays the same string. */
+/** Coerces one rendered string; anything that is not Python's rendering of a number, boolean or list stays as is. */
 export function coerceString(value: string): unknown {
-  if (value in BOOLEANS) return BOOLEANS[value];
+  const bool = BOOLEANS.get(value);
+  if (bool !== undefined) return bool;
   const n = coerceNumber(value);
   if (n !== undefined) return n;
   return parsePythonList(value) ?? value;

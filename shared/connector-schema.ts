@@ -1,28 +1,46 @@
 import { z } from 'zod';
 
-const Scalar = z.union([z.string(), z.number()]);
-const Record = z.record(z.string(), z.unknown());
+const Properties = z.record(z.string(), z.unknown(), {
+  error: 'must be a JSON object of property names to values (in a form body, send properties.<name> fields)',
+});
 
 /**
- * One connector event: PostHog's capture shape, or `$identify` with top-level `$set`/`$set_once`
- * (reference/moengage.md, "Connector campaigns"). Unknown top-level fields are kept for a warning.
+ * One connector event: PostHog's capture shape, `$identify` with top-level `$set`/`$set_once`, or `$create_alias`
+ * (reference/moengage.md, "Connector campaigns"; reference/posthog-capture.md, "Event fields").
+ * Identifiers and ids are checked by the mapper, which can say more than a type error; unknown top-level fields
+ * are kept for a warning.
  */
 export const ConnectorEventSchema = z.looseObject({
-  event: z.string({ error: 'is required: the PostHog event name, e.g. "purchase_completed"' }),
-  distinct_id: Scalar.optional(),
-  properties: Record.optional(),
-  timestamp: Scalar.optional(),
-  uuid: z.string().optional(),
-  $insert_id: Scalar.optional(),
-  $set: Record.optional(),
-  $set_once: Record.optional(),
-  api_key: z.string().optional(),
-  token: z.string().optional(),
+  event: z.string({
+    error: (issue) => (issue.input === undefined ? 'is required: the PostHog event name, e.g. "purchase_completed"' : 'must be a string'),
+  }),
+  distinct_id: z.unknown().optional(),
+  properties: Properties.optional(),
+  timestamp: z.union([z.string(), z.number()], { error: 'must be an ISO 8601 date-time string or an epoch number' }).optional(),
+  uuid: z.unknown().optional(),
+  $insert_id: z.unknown().optional(),
+  $set: Properties.optional(),
+  $set_once: Properties.optional(),
+  /** `$create_alias` only; `properties.alias` is preferred. */
+  alias: z.unknown().optional(),
+  api_key: z.unknown().optional(),
+  token: z.unknown().optional(),
 });
 export type ConnectorEvent = z.infer<typeof ConnectorEventSchema>;
 
+export const MAX_BATCH_EVENTS = 1000;
+
 export const ConnectorBatchSchema = z.looseObject({
-  batch: z.array(z.unknown()).min(1, 'must hold at least one event').max(1000, 'holds more than 1000 events'),
+  batch: z
+    .array(z.unknown(), { error: 'must be a list of events' })
+    .min(1, 'must hold at least one event')
+    .max(MAX_BATCH_EVENTS, `holds more than ${MAX_BATCH_EVENTS} events`),
+  api_key: z.unknown().optional(),
+  token: z.unknown().optional(),
 });
 
-export const KNOWN_TOP_LEVEL_FIELDS = new Set(Object.keys(ConnectorEventSchema.shape));
+export const KNOWN_TOP_LEVEL_FIELDS: ReadonlySet<string> = new Set(Object.keys(ConnectorEventSchema.shape));
+export const KNOWN_BATCH_FIELDS: ReadonlySet<string> = new Set(Object.keys(ConnectorBatchSchema.shape));
+
+/** Fields PostHog reads to shift timestamps; the forwarder never sends them (reference/posthog-capture.md). */
+export const TIME_SHIFT_FIELDS: ReadonlySet<string> = new Set(['sent_at', 'offset']);

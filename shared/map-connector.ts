@@ -1,15 +1,25 @@
+import { type CleanResult, cleanRecord } from './clean-values.ts';
 import { defineValue, isPlainObject } from './coerce.ts';
-import { cleanRecord } from './clean-values.ts';
-import { type ConnectorEvent, ConnectorBatchSchema, ConnectorEventSchema, KNOWN_TOP_LEVEL_FIELDS } from './connector-schema.ts';
+import {
+  ConnectorBatchSchema,
+  ConnectorEventSchema,
+  KNOWN_BATCH_FIELDS,
+  KNOWN_TOP_LEVEL_FIELDS,
+  MAX_BATCH_EVENTS,
+  TIME_SHIFT_FIELDS,
+} from './connector-schema.ts';
 import { isUuid, uuidForIntake, uuidFromKey } from './event-id.ts';
+import { readIdentifier } from './identifier.ts';
+import { checkStructure } from './input-limits.ts';
 import type { PostHogEvent } from './posthog-event.ts';
 import { describeProblem, templateProblem } from './template-hygiene.ts';
 import { normalizeTimestamp } from './timestamp.ts';
-import { type FieldIssue, joinPath } from './warnings.ts';
+import { capIssues, type FieldIssue, joinPath } from './warnings.ts';
 import { toFieldIssues } from './zod-issues.ts';
 
 export const LIB_NAME = 'moengage-posthog-forwarder';
-const MAX_DISTINCT_ID_LENGTH = 200;
+/** PostHog clamps timestamps more than 23 h in the future to the time it receives the event. */
+const MAX_FUTURE_MS = 23 * 60 * 60 * 1000;
 
 /** Everything the mapping needs besides the body; time and ids come in, nothing is read from the environment. */
 export interface MappingContext {
@@ -27,26 +37,58 @@ export interface MappingContext {
 
 export type MapResult = { ok: true; events: PostHogEvent[]; warnings: FieldIssue[] } | { ok: false; errors: FieldIssue[] };
 
-/** Maps a connector body (one event, `$identify`, or `{"batch":[...]}`) to PostHog events; all or nothing. */
+/**
+ * Maps a connector body (one event, `$identify`, `$create_alias`, `{"batch":[...]}` or a JSON list of events) to
+ * PostHog events; all or nothing. Never throws: every input yields events or errors.
+ */
 export function mapConnectorBody(body: unknown, ctx: MappingContext): MapResult {
-  if (isPlainObject(body) && 'batch' in body && !('event' in body)) {
+  const structure = checkStructure(body);
+  if (structure.errors.length > 0) return { ok: false, errors: capIssues(structure.errors) };
+  const warnings = [...structure.warnings];
+
+  let items: unknown[];
+  let prefix: (index: number) => string;
+  if (Array.isArray(body)) {
+    if (body.length === 0 || body.length > MAX_BATCH_EVENTS) {
+      return { ok: false, errors: [{ path: '(body)', message: `must hold between 1 and ${MAX_BATCH_EVENTS} events` }] };
+    }
+    items = body;
+    prefix = String;
+  } else if (isBatchBody(body)) {
     const parsed = ConnectorBatchSchema.safeParse(body);
     if (!parsed.success) return { ok: false, errors: toFieldIssues(parsed.error) };
-    const events: PostHogEvent[] = [];
-    const warnings: FieldIssue[] = [];
-    const errors: FieldIssue[] = [];
-    parsed.data.batch.forEach((item, index) => {
-      const result = mapConnectorEvent(item, ctx, index, `batch.${index}`);
-      if (result.ok) {
-        events.push(...result.events);
-        warnings.push(...result.warnings);
-      } else errors.push(...result.errors);
-    });
-    return errors.length > 0 ? { ok: false, errors } : { ok: true, events, warnings };
+    for (const key of Object.keys(body)) {
+      if (!KNOWN_BATCH_FIELDS.has(key) && key !== '__proto__') warnings.push(ignoredField(key, ''));
+    }
+    warnings.push(...checkBodyKey(body, '', ctx));
+    items = parsed.data.batch;
+    prefix = (index) => `batch.${index}`;
+  } else {
+    items = [body];
+    prefix = () => '';
   }
-  return mapConnectorEvent(body, ctx, 0, '');
+
+  const events: PostHogEvent[] = [];
+  const errors: FieldIssue[] = [];
+  items.forEach((item, index) => {
+    const result = mapConnectorEvent(item, ctx, index, prefix(index));
+    if (result.ok) {
+      events.push(...result.events);
+      warnings.push(...result.warnings);
+    } else errors.push(...result.errors);
+  });
+  return errors.length > 0 ? { ok: false, errors: capIssues(errors) } : { ok: true, events, warnings: capIssues(warnings) };
 }
 
+/** Where the index-th event of a body stands: `batch.3`, `3` (a JSON list) or `(body)` (a single event). */
+export function eventPath(body: unknown, index: number): string {
+  if (Array.isArray(body)) return String(index);
+  return isBatchBody(body) ? `batch.${index}` : '(body)';
+}
+
+const isBatchBody = (body: unknown): body is Record<string, unknown> => isPlainObject(body) && 'batch' in body && !('event' in body);
+
+/** Maps one event; `prefix` is its path in the body (`batch.3`) and `index` its position (seeds its uuid). */
 export function mapConnectorEvent(input: unknown, ctx: MappingContext, index: number, prefix: string): MapResult {
   if (!isPlainObject(input)) {
     return { ok: false, errors: [{ path: prefix || '(body)', message: 'must be a JSON object with "event" and "distinct_id"' }] };
@@ -62,24 +104,65 @@ export function mapConnectorEvent(input: unknown, ctx: MappingContext, index: nu
   if (eventProblem) errors.push({ path: at('event'), message: `the event name ${describeProblem(eventProblem)}` });
 
   const rawProperties = body.properties ?? {};
-  const distinctId = readDistinctId(body, rawProperties, at, errors);
+  const fromTop = body.distinct_id !== undefined;
+  const distinctId = readIdentifier(fromTop ? body.distinct_id : rawProperties.distinct_id, {
+    path: at(fromTop ? 'distinct_id' : 'properties.distinct_id'),
+    missingPath: at('distinct_id'),
+    what: 'distinct_id',
+    purpose: 'the user id PostHog should attribute the event to',
+    errors,
+    warnings,
+  });
 
-  for (const key of Object.keys(body)) {
-    if (!KNOWN_TOP_LEVEL_FIELDS.has(key))
-      warnings.push({ path: at(key), message: 'ignored: not a PostHog capture field (put it under "properties")' });
+  for (const key of Object.keys(input)) {
+    if (!KNOWN_TOP_LEVEL_FIELDS.has(key) && key !== '__proto__') warnings.push(ignoredField(key, prefix));
   }
-  const bodyKey = body.api_key ?? body.token;
-  if (bodyKey !== undefined && bodyKey !== ctx.configuredApiKey) {
-    warnings.push({
-      path: at(body.api_key !== undefined ? 'api_key' : 'token'),
-      message: 'ignored: events are sent with the project key configured in the forwarder',
-    });
+  warnings.push(...checkBodyKey(input, prefix, ctx));
+
+  const isAlias = body.event === '$create_alias';
+  const {
+    $set: propsSet,
+    $set_once: propsSetOnce,
+    $insert_id: propsInsertId,
+    distinct_id: _distinctId,
+    alias: propsAlias,
+    api_key: propsApiKey,
+    ...otherProps
+  } = rawProperties;
+  if (propsApiKey !== undefined) warnings.push({ path: at('properties.api_key'), message: 'ignored: a project key is never forwarded' });
+  if (typeof otherProps.token === 'string' && otherProps.token.startsWith('phc_')) {
+    delete otherProps.token;
+    warnings.push({ path: at('properties.token'), message: 'ignored: a project key is never forwarded' });
+  }
+  if (propsAlias !== undefined && !isAlias) defineValue(otherProps, 'alias', propsAlias);
+  for (const [field, value] of [
+    ['$set', propsSet],
+    ['$set_once', propsSetOnce],
+  ] as const) {
+    if (value !== undefined && !isPlainObject(value)) {
+      warnings.push({ path: at(`properties.${field}`), message: 'ignored: must be a JSON object of person properties' });
+    }
   }
 
-  const { $set: propsSet, $set_once: propsSetOnce, $insert_id: propsInsertId, distinct_id: _, ...otherProps } = rawProperties;
   const properties = collect(cleanRecord(otherProps, at('properties')), ctx, errors, warnings);
   const $set = collect(cleanRecord({ ...asRecord(propsSet), ...(body.$set ?? {}) }, at('$set')), ctx, errors, warnings);
   const $setOnce = collect(cleanRecord({ ...asRecord(propsSetOnce), ...(body.$set_once ?? {}) }, at('$set_once')), ctx, errors, warnings);
+
+  let alias: string | undefined;
+  if (isAlias) {
+    const fromProps = propsAlias !== undefined || body.alias === undefined;
+    alias = readIdentifier(fromProps ? propsAlias : body.alias, {
+      path: at(fromProps ? 'properties.alias' : 'alias'),
+      missingPath: at('properties.alias'),
+      what: 'alias',
+      purpose: 'the other id PostHog should merge into distinct_id',
+      errors,
+      warnings,
+    });
+    if (alias !== undefined && alias === distinctId) {
+      warnings.push({ path: at('properties.alias'), message: 'equals distinct_id: PostHog has nothing to merge' });
+    }
+  } else if (body.alias !== undefined) warnings.push(ignoredField('alias', prefix));
 
   const insertId = readInsertId(body.$insert_id ?? propsInsertId, at('$insert_id'), warnings);
   const uuid = chooseUuid(body.uuid, insertId, ctx, index, at('uuid'), warnings);
@@ -91,55 +174,41 @@ export function mapConnectorEvent(input: unknown, ctx: MappingContext, index: nu
   if (personless && (Object.keys($set).length > 0 || Object.keys($setOnce).length > 0)) {
     warnings.push({ path: at('$set'), message: `ignored: "${body.event}" is an outreach event, sent without a person profile` });
   }
+  const moengageUserId = properties.$moengage_user_id;
+  if (!personless && moengageUserId !== undefined && !Object.hasOwn($set, '$moengage_user_id')) {
+    defineValue($set, '$moengage_user_id', moengageUserId);
+  }
   if (!personless && Object.keys($set).length > 0) defineValue(properties, '$set', $set);
   if (!personless && Object.keys($setOnce).length > 0) defineValue(properties, '$set_once', $setOnce);
-  if (insertId !== undefined) properties.$insert_id = insertId;
-  if (personless) properties.$process_person_profile = false;
-  properties.$lib = LIB_NAME;
-  properties.$lib_version = ctx.libVersion;
-  properties.$source = 'moengage';
-  if (!('$ip' in properties)) properties.$geoip_disable = true;
+  if (alias !== undefined) defineValue(properties, 'alias', alias);
+  if (insertId !== undefined) defineValue(properties, '$insert_id', insertId);
+  if (personless) defineValue(properties, '$process_person_profile', false);
+  defineValue(properties, '$lib', LIB_NAME);
+  defineValue(properties, '$lib_version', ctx.libVersion);
+  defineValue(properties, '$source', 'moengage');
+  if (!Object.hasOwn(properties, '$ip')) defineValue(properties, '$geoip_disable', true);
 
   return { ok: true, events: [{ event: body.event, distinct_id: distinctId, properties, timestamp, uuid }], warnings };
 }
 
-function readDistinctId(
-  body: ConnectorEvent,
-  properties: Record<string, unknown>,
-  at: (field: string) => string,
-  errors: FieldIssue[],
-): string | undefined {
-  const fromBody = body.distinct_id;
-  const raw = fromBody ?? properties.distinct_id;
-  const path = at(fromBody !== undefined ? 'distinct_id' : 'properties.distinct_id');
-  if (raw === undefined) {
-    errors.push({ path: at('distinct_id'), message: 'is required: the user id PostHog should attribute the event to' });
-    return undefined;
+function ignoredField(key: string, prefix: string): FieldIssue {
+  const path = joinPath(prefix, key);
+  if (TIME_SHIFT_FIELDS.has(key)) {
+    return { path, message: 'ignored: the forwarder never sends sent_at or offset (PostHog would shift the timestamp)' };
   }
-  if (typeof raw !== 'string' && typeof raw !== 'number') {
-    errors.push({ path, message: 'must be a string or a number' });
-    return undefined;
-  }
-  const value = String(raw).trim();
-  const problem = templateProblem(value);
-  if (problem) {
-    errors.push({ path, message: `the distinct_id ${describeProblem(problem)}` });
-    return undefined;
-  }
-  if (value.length > MAX_DISTINCT_ID_LENGTH) {
-    errors.push({ path, message: `is longer than ${MAX_DISTINCT_ID_LENGTH} characters (PostHog would truncate it)` });
-    return undefined;
-  }
-  return value;
+  return { path, message: 'ignored: not a PostHog capture field (put it under "properties")' };
 }
 
-function collect(
-  result: ReturnType<typeof cleanRecord>,
-  ctx: MappingContext,
-  errors: FieldIssue[],
-  warnings: FieldIssue[],
-): Record<string, unknown> {
+/** A project key in the body is never forwarded; say so when it differs from the configured one. */
+function checkBodyKey(input: Record<string, unknown>, prefix: string, ctx: MappingContext): FieldIssue[] {
+  const field = input.api_key !== undefined ? 'api_key' : input.token !== undefined ? 'token' : undefined;
+  if (field === undefined || input[field] === ctx.configuredApiKey) return [];
+  return [{ path: joinPath(prefix, field), message: 'ignored: events are sent with the project key configured in the forwarder' }];
+}
+
+function collect(result: CleanResult, ctx: MappingContext, errors: FieldIssue[], warnings: FieldIssue[]): Record<string, unknown> {
   (ctx.strict ? errors : warnings).push(...result.dropped);
+  warnings.push(...result.warnings);
   return result.value;
 }
 
@@ -160,7 +229,7 @@ function readInsertId(raw: unknown, path: string, warnings: FieldIssue[]): strin
 }
 
 function chooseUuid(
-  raw: string | undefined,
+  raw: unknown,
   insertId: string | undefined,
   ctx: MappingContext,
   index: number,
@@ -168,8 +237,11 @@ function chooseUuid(
   warnings: FieldIssue[],
 ): string {
   if (raw !== undefined) {
-    if (isUuid(raw.trim())) return raw.trim().toLowerCase();
-    warnings.push({ path, message: 'ignored: not a valid UUID (PostHog would reject the whole request); another id was assigned' });
+    const text = typeof raw === 'string' ? raw.trim() : '';
+    if (isUuid(text)) return text.toLowerCase();
+    const problem = templateProblem(raw);
+    const why = problem ? `the value ${describeProblem(problem)}` : 'not a valid UUID (PostHog would reject the whole request)';
+    warnings.push({ path, message: `ignored: ${why}; another id was assigned` });
   }
   if (insertId !== undefined) return uuidFromKey(insertId);
   return uuidForIntake(ctx.now, `${ctx.requestId}#${index}`);
@@ -183,7 +255,15 @@ function chooseTimestamp(raw: string | number | undefined, now: Date, path: stri
     return now.toISOString();
   }
   const result = normalizeTimestamp(raw);
-  if (result.ok) return result.value;
-  errors.push({ path, message: result.message });
-  return now.toISOString();
+  if (!result.ok) {
+    errors.push({ path, message: result.message });
+    return now.toISOString();
+  }
+  if (Date.parse(result.value) - now.getTime() > MAX_FUTURE_MS) {
+    warnings.push({
+      path,
+      message: 'is more than 23 hours after the intake time; PostHog will record the time it receives the event instead',
+    });
+  }
+  return result.value;
 }

@@ -17,6 +17,7 @@ export function normalizeTimestamp(input: string | number): TimestampResult {
     const n = Number(text);
     ms = n >= MS_THRESHOLD ? n : n * 1000;
   } else if (ISO_8601.test(text)) {
+    if (!isRealDate(text)) return { ok: false, message: `"${truncate(text)}" is not a calendar date` };
     const withT = text.replace(' ', 'T');
     const dateOnly = !withT.includes('T');
     ms = Date.parse(dateOnly ? `${withT}T00:00:00Z` : HAS_ZONE.test(withT) ? withT : `${withT}Z`);
@@ -29,6 +30,13 @@ export function normalizeTimestamp(input: string | number): TimestampResult {
     return { ok: false, message: `"${truncate(text)}" is outside the years 1970–9999` };
   }
   return { ok: true, value: date.toISOString() };
+}
+
+/** `2026-02-30` parses in JavaScript (as 2 March); refuse days a month does not have. */
+function isRealDate(text: string): boolean {
+  const [y, m, d] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
 const truncate = (s: string): string => (s.length > 40 ? `${s.slice(0, 40)}…` : s);

@@ -5,3 +5,12 @@ export interface FieldIssue {
 }
 
 export const joinPath = (...parts: Array<string | number>): string => parts.filter((p) => p !== '').join('.');
+
+/** At most this many issues are listed in one response; the rest are counted. */
+export const MAX_LISTED_ISSUES = 100;
+
+/** Keeps a response readable (and small) however many problems a body has. */
+export function capIssues(issues: FieldIssue[], max = MAX_LISTED_ISSUES): FieldIssue[] {
+  if (issues.length <= max) return issues;
+  return [...issues.slice(0, max), { path: '(more)', message: `${issues.length - max} more not listed` }];
+}

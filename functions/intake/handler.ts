@@ -1,10 +1,14 @@
 import { createSqsClient } from '#shared/sqs-client';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { Agent } from 'undici';
 import { loadConfig, requireQueueUrl } from '#shared/config';
 import { createSqsEventQueue } from '#shared/event-queue';
 import { type HttpResponse, json } from '#shared/http-response';
 import { handleIntake, type IntakeDeps } from '#shared/intake';
+import { LIB_NAME } from '#shared/map-connector';
 import { createLogger, createMetrics } from '#shared/observability';
+import { postBatch } from '#shared/posthog-client';
+import { checkProjectKey } from '#shared/posthog-key-check';
 import { createSecrets } from '#shared/secrets';
 import { LIB_VERSION } from '#shared/version';
 
@@ -12,6 +16,14 @@ import { LIB_VERSION } from '#shared/version';
 const config = loadConfig();
 const logger = createLogger('intake');
 const metrics = createMetrics('intake');
+// For ?verify=1 only: one keep-alive pool per container. Two PostHog calls (key check, capture) of at most 2 s each
+// fit the intake's 6 s Lambda timeout and MoEngage's 5 s wait.
+const VERIFY_TIMEOUT_MS = 2_000;
+const posthog = {
+  dispatcher: new Agent({ keepAliveTimeout: 30_000, connections: 4, connect: { timeout: VERIFY_TIMEOUT_MS } }),
+  timeoutMs: Math.min(config.posthogTimeoutMs, VERIFY_TIMEOUT_MS),
+  userAgent: `${LIB_NAME}/${LIB_VERSION}`,
+};
 const deps: IntakeDeps = {
   config,
   secrets: createSecrets(config),
@@ -20,6 +32,10 @@ const deps: IntakeDeps = {
   metrics,
   now: () => new Date(),
   libVersion: LIB_VERSION,
+  verify: {
+    post: (destination, apiKey, events) => postBatch(posthog, destination, apiKey, events),
+    checkKey: (destination, apiKey) => checkProjectKey(posthog, destination, apiKey),
+  },
 };
 
 /** API Gateway HTTP API (payload v2) entry: POST /v1/connector, GET /v1/health. */

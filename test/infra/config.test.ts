@@ -15,11 +15,12 @@ describe('resolveStackConfig', () => {
       maxReceiveCount: 8,
       maxConcurrency: 5,
       logRetentionDays: 30,
+      cohortSync: false,
     });
     expect(DEFAULTS.maxReceiveCount).toBe(8);
   });
 
-  it('reads -c values, which arrive as strings, as numbers', () => {
+  it('reads -c values, which arrive as strings, as numbers and booleans', () => {
     const config = resolveStackConfig(
       from({
         posthogHost: 'https://posthog.example.com',
@@ -30,6 +31,7 @@ describe('resolveStackConfig', () => {
         maxReceiveCount: '3',
         maxConcurrency: '2',
         logRetentionDays: '90',
+        cohortSync: 'true',
       }),
     );
     expect(config).toEqual({
@@ -41,6 +43,7 @@ describe('resolveStackConfig', () => {
       maxReceiveCount: 3,
       maxConcurrency: 2,
       logRetentionDays: 90,
+      cohortSync: true,
     });
   });
 
@@ -58,6 +61,7 @@ describe('resolveStackConfig', () => {
 
   it.each([
     [{}, /-c posthogHost: is required/],
+    [{ posthogHost: 'eu', cohortSync: 'yes' }, /-c cohortSync: must be true or false/],
     [{ posthogHost: 'ftp://example.com' }, /-c posthogHost: must be "us", "eu" or an http\(s\) URL/],
     [{ posthogHost: 'eu', stage: 'Prod' }, /-c stage: must be 1–20 lower-case letters/],
     [{ posthogHost: 'eu', stage: 'a-stage-name-that-is-too-long' }, /-c stage/],

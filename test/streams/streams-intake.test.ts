@@ -162,8 +162,8 @@ describe('POST /v1/streams', () => {
     expect(response.headers?.['retry-after']).toBe('5');
     expect(parse(response.body)).toEqual({ status: 'unavailable', message: expect.stringContaining('nothing was accepted') });
     expect(logs.error).toHaveBeenCalledWith(
-      'queue unavailable',
-      expect.objectContaining({ moe_request_id: fixtureBatch().moe_request_id }),
+      'intake request',
+      expect.objectContaining({ status: 503, reason: 'queue_unavailable', moe_request_id: fixtureBatch().moe_request_id }),
     );
   });
 

@@ -35,9 +35,13 @@ export interface FakePostHog {
   /** Events stored (accepted), in arrival order, duplicates included. */
   events: Array<Record<string, unknown>>;
   flagsRequests: Array<Record<string, unknown>>;
+  /** The path of each flags request, in order (`/flags/`, `/decide/`). */
+  flagsPaths: string[];
   behave(behaviour: FakeBehaviour): void;
   /** Valid project keys for the flags endpoint (401 for others); empty = accept any. */
   validKeys: Set<string>;
+  /** Answer every flags request (/flags/, /decide/) with this reply instead, e.g. 404 for an older self-hosted PostHog. */
+  behaveFlags(reply: FakeReply | undefined): void;
   /** Resolves when at least `count` events are stored; rejects after `timeoutMs` naming what never arrived. */
   waitForEvents(count: number, timeoutMs?: number): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
@@ -48,7 +52,9 @@ export async function startFakePostHog(initial?: FakeBehaviour): Promise<FakePos
   const requests: ReceivedRequest[] = [];
   const events: Array<Record<string, unknown>> = [];
   const flagsRequests: Array<Record<string, unknown>> = [];
+  const flagsPaths: string[] = [];
   const validKeys = new Set<string>();
+  let flagsReply: FakeReply | undefined;
   const waiters = new Set<() => void>();
   const notify = () => {
     for (const waiter of waiters) waiter();
@@ -60,6 +66,11 @@ export async function startFakePostHog(initial?: FakeBehaviour): Promise<FakePos
     if (req.method === 'POST' && FLAGS_PATHS.has(path)) {
       const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
       flagsRequests.push(body);
+      flagsPaths.push(path);
+      if (flagsReply) {
+        res.writeHead(flagsReply.status ?? 200, { 'content-type': 'text/plain', ...flagsReply.headers }).end(flagsReply.body ?? '');
+        return;
+      }
       const key = String(body.api_key ?? body.token ?? '');
       if (validKeys.size > 0 && !validKeys.has(key)) {
         res.writeHead(401, { 'content-type': 'application/json' }).end(
@@ -112,9 +123,13 @@ export async function startFakePostHog(initial?: FakeBehaviour): Promise<FakePos
     requests,
     events,
     flagsRequests,
+    flagsPaths,
     validKeys,
     behave: (next) => {
       behaviour = next;
+    },
+    behaveFlags: (reply) => {
+      flagsReply = reply;
     },
     waitForEvents: (count, timeoutMs = 15_000) =>
       new Promise((resolve, reject) => {

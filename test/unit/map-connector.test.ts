@@ -20,12 +20,13 @@ describe('mapConnectorBody', () => {
         event: 'Purchase',
         api_key: 'phc_configured',
         distinct_id: 'ann@example.com',
-        properties: { item_names: "['Shoes', 'Hat']", value: '49.90' },
+        properties: { item_names: "['Shoes', 'Hat']", value: '49.9', list_price: '49.90' },
       },
       expected: {
         event: 'Purchase',
         distinct_id: 'ann@example.com',
-        properties: { item_names: ['Shoes', 'Hat'], value: 49.9, ...ENRICHMENT },
+        // Python renders 49.9 as "49.9"; "49.90" is not its rendering of a number, so it stays text.
+        properties: { item_names: ['Shoes', 'Hat'], value: 49.9, list_price: '49.90', ...ENRICHMENT },
       },
     },
     {
