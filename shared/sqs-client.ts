@@ -6,3 +6,12 @@ import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
  * runner and the tests hands out `sqs.<region>.localhost` URLs that do not resolve, so this matters there.
  */
 export const createSqsClient = (config: SQSClientConfig = {}): SQSClient => new SQSClient({ useQueueUrlAsEndpoint: false, ...config });
+
+/**
+ * Bounds for the functions' SQS calls, so a hanging call cannot outlast MoEngage's 5 s (intake) or the time the
+ * forwarder keeps for dead-lettering and visibility changes: 1 s to connect, 2 s per request, two attempts.
+ */
+export const LAMBDA_SQS_LIMITS = {
+  maxAttempts: 2,
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+} as const satisfies SQSClientConfig;

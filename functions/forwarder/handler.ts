@@ -6,13 +6,13 @@ import { createLogger, createMetrics } from '#shared/observability';
 import { CONNECT_TIMEOUT_MS, createPostHogDispatcher, postRawBatch } from '#shared/posthog-client';
 import { DEFAULT_RETRY } from '#shared/retry-policy';
 import { createSecrets } from '#shared/secrets';
-import { createSqsClient } from '#shared/sqs-client';
+import { createSqsClient, LAMBDA_SQS_LIMITS } from '#shared/sqs-client';
 import { LIB_VERSION } from '#shared/version';
 import { createVisibilityController, DEFAULT_VISIBILITY } from '#shared/visibility';
 
 const config = loadConfig();
 if (!config.dlqUrl) throw new Error('invalid configuration: DLQ_URL is required');
-const sqs = createSqsClient();
+const sqs = createSqsClient(LAMBDA_SQS_LIMITS);
 // One keep-alive pool per container, reused across invocations.
 const dispatcher = createPostHogDispatcher({ connectTimeoutMs: Math.min(CONNECT_TIMEOUT_MS, config.posthogTimeoutMs) });
 const client = { dispatcher, timeoutMs: config.posthogTimeoutMs, userAgent: `${LIB_NAME}/${LIB_VERSION}` };

@@ -1,4 +1,4 @@
-import { createSqsClient } from '#shared/sqs-client';
+import { createSqsClient, LAMBDA_SQS_LIMITS } from '#shared/sqs-client';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { Agent } from 'undici';
 import { loadConfig, requireQueueUrl } from '#shared/config';
@@ -27,7 +27,7 @@ const posthog = {
 const deps: IntakeDeps = {
   config,
   secrets: createSecrets(config),
-  queue: createSqsEventQueue({ sqs: createSqsClient(), queueUrl: requireQueueUrl(config) }),
+  queue: createSqsEventQueue({ sqs: createSqsClient(LAMBDA_SQS_LIMITS), queueUrl: requireQueueUrl(config) }),
   logger,
   metrics,
   now: () => new Date(),
