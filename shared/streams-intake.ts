@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Config } from './config.ts';
-import { encodeMessage, type EventQueue, MAX_MESSAGE_BYTES, messageSize, type QueueMessage, QueueUnavailableError } from './event-queue.ts';
+import { encodeMessage, MAX_MESSAGE_BYTES, messageSize, type QueueMessage, QueueUnavailableError } from './event-queue.ts';
 import { json } from './http-response.ts';
 import { type IntakeDeps, type Outcome, reject, unavailable } from './intake-outcome.ts';
 import { type MappedStreamsEvent, mapStreamsBatch, type StreamsRejection } from './map-streams.ts';

@@ -2,7 +2,7 @@ import type { ConnectorTemplate } from '../../cli/template-connector.ts';
 import { buildConnectorTemplate, connectorUrl, jinja, parseAttribute, TOKEN_PLACEHOLDER } from '../../cli/template-connector.ts';
 import { type LocalStack, startLocalStack } from '../../local/runner.ts';
 import { type FakePostHog, startFakePostHog } from '../support/fake-posthog.ts';
-import { type Harness, harness } from './harness.ts';
+import { harness } from './harness.ts';
 
 type Attributes = { user: Record<string, string>; event: Record<string, string> };
 
