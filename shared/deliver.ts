@@ -1,5 +1,6 @@
 import type { SendResult } from './posthog-client.ts';
 import type { PostHogEvent } from './posthog-event.ts';
+import { packBySize } from './pack.ts';
 import { backoffDelay, type RetryPolicy } from './retry-policy.ts';
 
 /** PostHog accepts 20 MB on /batch/; we stay at 5 MB of JSON per request (DESIGN.md, "Delivery semantics"). */
@@ -58,23 +59,8 @@ export async function deliverAll(items: readonly Delivery[], deps: DeliverDeps):
   return outcomes;
 }
 
-export function chunkBySize(items: readonly Delivery[], maxBytes = MAX_REQUEST_BYTES): Delivery[][] {
-  const chunks: Delivery[][] = [];
-  let current: Delivery[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    const size = Buffer.byteLength(item.json) + 1;
-    if (current.length > 0 && bytes + size > maxBytes) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(item);
-    bytes += size;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}
+export const chunkBySize = (items: readonly Delivery[], maxBytes = MAX_REQUEST_BYTES): Delivery[][] =>
+  packBySize(items, (item) => Buffer.byteLength(item.json) + 1, { maxBytes });
 
 /**
  * Retries a chunk in a loop (backoff with full jitter, Retry-After honoured, deadline respected); a 400/413 on

@@ -4,6 +4,7 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { packBySize } from './pack.ts';
 import type { PostHogEvent } from './posthog-event.ts';
 
 /** SQS's message size limit (1 MiB since 2025); a batch call carries at most 10 entries and 1 MiB in all. */
@@ -54,23 +55,8 @@ export function messageSize(encoded: ReturnType<typeof encodeMessage>): number {
 }
 
 /** Splits entries into SendMessageBatch calls of at most 10 entries and 1 MiB. */
-export function planBatches(entries: readonly SendMessageBatchRequestEntry[], sizes: readonly number[]): SendMessageBatchRequestEntry[][] {
-  const batches: SendMessageBatchRequestEntry[][] = [];
-  let current: SendMessageBatchRequestEntry[] = [];
-  let bytes = 0;
-  entries.forEach((entry, i) => {
-    const size = sizes[i] ?? 0;
-    if (current.length === MAX_BATCH_ENTRIES || (current.length > 0 && bytes + size > MAX_MESSAGE_BYTES)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(entry);
-    bytes += size;
-  });
-  if (current.length > 0) batches.push(current);
-  return batches;
-}
+export const planBatches = (entries: readonly SendMessageBatchRequestEntry[], sizes: readonly number[]): SendMessageBatchRequestEntry[][] =>
+  packBySize(entries, (_entry, i) => sizes[i] ?? 0, { maxBytes: MAX_MESSAGE_BYTES, maxItems: MAX_BATCH_ENTRIES });
 
 /** Queues with SendMessageBatch (calls in parallel); failed entries are retried once, then the whole enqueue fails. */
 export function createSqsEventQueue(deps: { sqs: SQSClient; queueUrl: string }): EventQueue {

@@ -1,5 +1,6 @@
 import type { Credentials } from './config.ts';
 import { type HttpDeps, requestWithRetry } from './http.ts';
+import { packBySize } from '../pack.ts';
 
 /**
  * MoEngage Cohort Sync API (moengage/moengage-documentation api/cohort-audience/cohort-audience.yaml):
@@ -46,25 +47,13 @@ export function cohortSyncBody(action: CohortAction, cohort: CohortRef, uids: re
  */
 export function chunkUids(action: CohortAction, cohort: CohortRef, uids: readonly string[], maxBytes = MAX_PAYLOAD_BYTES): string[][] {
   const envelope = Buffer.byteLength(JSON.stringify(cohortSyncBody(action, cohort, [])));
-  const chunks: string[][] = [];
-  let current: string[] = [];
-  let bytes = envelope;
+  const memberBytes = (uid: string) => Buffer.byteLength(JSON.stringify({ uid }));
   for (const uid of uids) {
-    const member = Buffer.byteLength(JSON.stringify({ uid }));
-    if (envelope + member > maxBytes)
+    if (envelope + memberBytes(uid) > maxBytes)
       throw new RangeError(`a MoEngage user id of ${uid.length} characters cannot fit a ${maxBytes}-byte request`);
-    const comma = current.length > 0 ? 1 : 0;
-    if (bytes + comma + member > maxBytes) {
-      chunks.push(current);
-      current = [];
-      bytes = envelope + member;
-    } else {
-      bytes += comma + member;
-    }
-    current.push(uid);
   }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  // Each member costs its bytes plus a comma; the first member of a request has no comma, hence the extra byte.
+  return packBySize(uids, (uid) => memberBytes(uid) + 1, { maxBytes: maxBytes - envelope + 1 });
 }
 
 export interface MoEngageClientDeps {
