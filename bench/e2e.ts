@@ -1,0 +1,142 @@
+import { fork } from 'node:child_process';
+import autocannon from 'autocannon';
+import { startFakeProcess } from './fake-client.ts';
+import { type Spread, spread } from './stats.ts';
+import { smallConnectorBody } from './workload.ts';
+
+export interface EndToEndOptions {
+  runs: number;
+  /** Seconds of load per run. */
+  seconds: number;
+  connections: number;
+  /** Bound on the wait for the queue to drain after the load. */
+  drainTimeoutMs: number;
+}
+
+export interface EndToEndResult {
+  connections: number;
+  seconds: number;
+  runs: number;
+  requestsPerSecond: Spread;
+  p50: Spread;
+  p99: Spread;
+  maxLatency: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  accepted: number;
+  received: number;
+  missing: number;
+  unexpected: number;
+  duplicates: number;
+  drainSeconds: number;
+  /** CPU seconds of the local stack's process (adapter, intake, fauxqs, poller, forwarder) per accepted event. */
+  serverCpuMicrosPerEvent: number;
+}
+
+type ServerMessage = { type: 'ready'; url: string; token: string } | { type: 'cpu'; seconds: number };
+
+/**
+ * autocannon (this process) → the local runner (its own process) → the recording fake (a third process). Each
+ * run is `seconds` of load; the uuids the intake reports as queued are checked against what the fake received.
+ */
+export async function benchEndToEnd(options: EndToEndOptions, progress: (line: string) => void): Promise<EndToEndResult> {
+  const fake = await startFakeProcess();
+  const server = fork(new URL('./e2e-server.ts', import.meta.url).pathname, [fake.url], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  server.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const next = <T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (message: ServerMessage) => {
+        if (message.type !== type) return;
+        server.off('message', onMessage);
+        server.off('exit', onExit);
+        resolve(message as Extract<ServerMessage, { type: T }>);
+      };
+      const onExit = (code: number | null) => reject(new Error(`the local runner exited (code ${code}) before "${type}":\n${stderr}`));
+      server.on('message', onMessage);
+      server.once('exit', onExit);
+    });
+  const cpu = async (): Promise<number> => {
+    const reply = next('cpu');
+    server.send('cpu');
+    return (await reply).seconds;
+  };
+
+  try {
+    const { url, token } = await next('ready');
+    const accepted = new Set<string>();
+    const results: autocannon.Result[] = [];
+    const cpuStart = await cpu();
+    const body = smallConnectorBody(1);
+    for (let run = 1; run <= options.runs; run++) {
+      const result = await autocannon({
+        url: `${url}/v1/connector`,
+        connections: options.connections,
+        duration: options.seconds,
+        requests: [
+          {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body,
+            onResponse: (status, text) => {
+              if (status !== 200) return;
+              const reply = JSON.parse(text) as { events?: Array<{ uuid: string }> };
+              for (const event of reply.events ?? []) accepted.add(event.uuid);
+            },
+          },
+        ],
+      });
+      results.push(result);
+      progress(
+        `  end to end run ${run}/${options.runs}: ${Math.round(result.requests.average).toLocaleString('en-US')} req/s, ` +
+          `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx, ${result.errors} errors`,
+      );
+    }
+    const loadEnded = performance.now();
+    const deadline = loadEnded + options.drainTimeoutMs;
+    let received = await fake.stats();
+    while (received.stats.uniqueUuids < accepted.size && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      received = await fake.stats();
+    }
+    const drainSeconds = (performance.now() - loadEnded) / 1000;
+    const cpuSeconds = (await cpu()) - cpuStart;
+    const got = new Set(received.uuids);
+    const missing = [...accepted].filter((u) => !got.has(u)).length;
+    const unexpected = [...got].filter((u) => !accepted.has(u)).length;
+    progress(
+      `  end to end: ${accepted.size} accepted, ${got.size} received at the fake after ${drainSeconds.toFixed(1)} s, ${missing} missing`,
+    );
+    return {
+      connections: options.connections,
+      seconds: options.seconds,
+      runs: options.runs,
+      requestsPerSecond: spread(results.map((r) => r.requests.average)),
+      p50: spread(results.map((r) => r.latency.p50)),
+      p99: spread(results.map((r) => r.latency.p99)),
+      maxLatency: Math.max(...results.map((r) => r.latency.max)),
+      requests: results.reduce((n, r) => n + r.requests.total, 0),
+      non2xx: results.reduce((n, r) => n + r.non2xx, 0),
+      errors: results.reduce((n, r) => n + r.errors + r.timeouts, 0),
+      accepted: accepted.size,
+      received: got.size,
+      missing,
+      unexpected,
+      duplicates: received.stats.events - received.stats.uniqueUuids,
+      drainSeconds,
+      serverCpuMicrosPerEvent: accepted.size > 0 ? (cpuSeconds / accepted.size) * 1e6 : 0,
+    };
+  } finally {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.send('close');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    if (server.exitCode === null) server.kill();
+    await fake.close();
+  }
+}
