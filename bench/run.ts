@@ -1,0 +1,107 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { benchColdStart } from './cold-start.ts';
+import { benchEndToEnd } from './e2e.ts';
+import { benchForwarding } from './forwarding.ts';
+import { load, machineInfo } from './machine.ts';
+import { benchMapping } from './mapping.ts';
+import { type BenchResults, renderReport, targets } from './report.ts';
+import { estimateScale, readStackSizing } from './scale.ts';
+
+/**
+ * `npm run bench` (full, rewrites docs/benchmarks.md) and `npm run bench:quick` (tiny sizes, writes under .bench/).
+ * Both also write the raw figures as JSON (`--json`), which the CI smoke test reads.
+ */
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
+const quick = values.quick ?? false;
+const ROOT = new URL('..', import.meta.url).pathname;
+const work = `${ROOT}.bench`;
+const out = values.out ?? (quick ? `${work}/benchmarks-quick.md` : `${ROOT}docs/benchmarks.md`);
+const json = values.json ?? (quick ? `${work}/results-quick.json` : `${work}/results.json`);
+
+const config = quick
+  ? {
+      mappingRuns: 5,
+      mappingRunMs: 40,
+      forwardEvents: 300,
+      forwardRuns: 1,
+      e2eRuns: 1,
+      e2eSeconds: 2,
+      e2eConnections: 10,
+      drainTimeoutMs: 20_000,
+      imports: 2,
+    }
+  : {
+      mappingRuns: 5,
+      mappingRunMs: 1000,
+      forwardEvents: 50_000,
+      forwardRuns: 5,
+      e2eRuns: 5,
+      e2eSeconds: 4,
+      e2eConnections: 50,
+      drainTimeoutMs: 120_000,
+      imports: 20,
+    };
+
+const progress = (line: string) => process.stdout.write(`${line}\n`);
+const started = performance.now();
+const startedAt = new Date().toISOString();
+const loadBefore = load();
+mkdirSync(work, { recursive: true });
+
+progress(`bench${quick ? ' --quick' : ''}: ${JSON.stringify(config)}`);
+progress('1/4 mapping');
+const mapping = benchMapping({ runs: config.mappingRuns, runMs: config.mappingRunMs }, progress);
+progress('2/4 forwarding');
+const forwarding = await benchForwarding({ events: config.forwardEvents, runs: config.forwardRuns, dir: work }, progress);
+progress('3/4 end to end');
+const endToEnd = await benchEndToEnd(
+  { runs: config.e2eRuns, seconds: config.e2eSeconds, connections: config.e2eConnections, drainTimeoutMs: config.drainTimeoutMs },
+  progress,
+);
+progress('4/4 cold start');
+const coldStart = await benchColdStart({ imports: config.imports, dir: `${work}/bundles`, top: 8 }, progress);
+
+const forwarderRow = forwarding.find((f) => f.way === 'forwarder');
+const forwarderCpuMicros = forwarderRow ? (forwarderRow.cpuSeconds.median / forwarderRow.events) * 1e6 : 0;
+const intakeCpuMicros = {
+  mappingOnly: mapping[0]?.microsPerEvent ?? 0,
+  upperBound: Math.max(endToEnd.serverCpuMicrosPerEvent - forwarderCpuMicros, mapping[0]?.microsPerEvent ?? 0),
+};
+const scale = estimateScale({
+  requestsPerMinute: 200_000,
+  intakeCpuMicros: intakeCpuMicros.upperBound,
+  forwarderCpuMicros,
+  ...readStackSizing(),
+});
+
+const results: BenchResults = {
+  quick,
+  startedAt,
+  seconds: (performance.now() - started) / 1000,
+  command: quick ? 'npm run bench:quick' : 'npm run bench',
+  machine: machineInfo(),
+  loadBefore,
+  loadAfter: load(),
+  config,
+  mapping,
+  forwarding,
+  endToEnd,
+  coldStart,
+  intakeCpuMicros,
+  scale,
+};
+writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(out, renderReport(results));
+const t = targets(results);
+progress(`done in ${Math.round(results.seconds)} s: ${out} (raw figures: ${json})`);
+progress(
+  `targets: mapping ${t.mapping ? 'met' : 'missed'}; vs posthog-node ${t.vsPostHogNode.toFixed(2)}×; vs one POST per event ${t.vsPerEvent.toFixed(1)}×; ` +
+    `p99 ${t.p99 ? 'met' : 'missed'}; lost ${t.forwarderLoss} + ${t.e2eLoss}; intake size ${t.intakeSize ? 'met' : 'missed'}, init ${t.intakeInit ? 'met' : 'missed'}`,
+);
