@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { benchColdStart } from './cold-start.ts';
 import { benchEndToEnd } from './e2e.ts';
 import { benchForwarding } from './forwarding.ts';
+import { benchIntake } from './intake.ts';
 import { load, machineInfo } from './machine.ts';
 import { benchMapping } from './mapping.ts';
 import { type BenchResults, renderReport, targets } from './report.ts';
@@ -17,11 +18,13 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
     json: { type: 'string' },
+    work: { type: 'string' },
   },
 });
 const quick = values.quick ?? false;
 const ROOT = new URL('..', import.meta.url).pathname;
-const work = `${ROOT}.bench`;
+// Scratch files and bundles; under the project so the bundles' external AWS SDK resolves from node_modules.
+const work = values.work ?? `${ROOT}.bench`;
 const out = values.out ?? (quick ? `${work}/benchmarks-quick.md` : `${ROOT}docs/benchmarks.md`);
 const json = values.json ?? (quick ? `${work}/results-quick.json` : `${work}/results.json`);
 
@@ -35,6 +38,8 @@ const config = quick
       e2eSeconds: 2,
       e2eConnections: 10,
       drainTimeoutMs: 20_000,
+      intakeRequests: 200,
+      intakeRuns: 1,
       imports: 2,
     }
   : {
@@ -46,6 +51,8 @@ const config = quick
       e2eSeconds: 4,
       e2eConnections: 50,
       drainTimeoutMs: 120_000,
+      intakeRequests: 3000,
+      intakeRuns: 5,
       imports: 20,
     };
 
@@ -65,18 +72,16 @@ const endToEnd = await benchEndToEnd(
   { runs: config.e2eRuns, seconds: config.e2eSeconds, connections: config.e2eConnections, drainTimeoutMs: config.drainTimeoutMs },
   progress,
 );
+progress('   intake handler alone');
+const intake = await benchIntake({ requests: config.intakeRequests, concurrency: 10, runs: config.intakeRuns }, progress);
 progress('4/4 cold start');
 const coldStart = await benchColdStart({ imports: config.imports, dir: `${work}/bundles`, top: 8 }, progress);
 
 const forwarderRow = forwarding.find((f) => f.way === 'forwarder');
 const forwarderCpuMicros = forwarderRow ? (forwarderRow.cpuSeconds.median / forwarderRow.events) * 1e6 : 0;
-const intakeCpuMicros = {
-  mappingOnly: mapping[0]?.microsPerEvent ?? 0,
-  upperBound: Math.max(endToEnd.serverCpuMicrosPerEvent - forwarderCpuMicros, mapping[0]?.microsPerEvent ?? 0),
-};
 const scale = estimateScale({
   requestsPerMinute: 200_000,
-  intakeCpuMicros: intakeCpuMicros.upperBound,
+  intakeCpuMicros: intake.cpuMicrosPerRequest.median,
   forwarderCpuMicros,
   ...readStackSizing(),
 });
@@ -93,8 +98,8 @@ const results: BenchResults = {
   mapping,
   forwarding,
   endToEnd,
+  intake,
   coldStart,
-  intakeCpuMicros,
   scale,
 };
 writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
