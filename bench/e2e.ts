@@ -11,6 +11,10 @@ export interface EndToEndOptions {
   connections: number;
   /** Bound on the wait for the queue to drain after the load. */
   drainTimeoutMs: number;
+  /** An uncounted first run (JIT, connection pools, queue creation); its events are still checked for loss. */
+  warmupSeconds: number;
+  /** Runs at a fixed request rate below capacity, for latency when the runner is not saturated. */
+  paced: { rate: number; runs: number; seconds: number };
 }
 
 export interface EndToEndResult {
@@ -21,6 +25,7 @@ export interface EndToEndResult {
   p50: Spread;
   p99: Spread;
   maxLatency: number;
+  paced: { rate: number; runs: number; seconds: number; requestsPerSecond: Spread; p50: Spread; p99: Spread };
   requests: number;
   non2xx: number;
   errors: number;
@@ -30,7 +35,7 @@ export interface EndToEndResult {
   unexpected: number;
   duplicates: number;
   drainSeconds: number;
-  /** CPU seconds of the local stack's process (adapter, intake, fauxqs, poller, forwarder) per accepted event. */
+  /** CPU of the local stack's process (adapter, intake, fauxqs, poller, forwarder) per request after the warm-up, µs. */
   serverCpuMicrosPerEvent: number;
 }
 
@@ -72,13 +77,13 @@ export async function benchEndToEnd(options: EndToEndOptions, progress: (line: s
     const { url, token } = await next('ready');
     const accepted = new Set<string>();
     const results: autocannon.Result[] = [];
-    const cpuStart = await cpu();
     const body = smallConnectorBody(1);
-    for (let run = 1; run <= options.runs; run++) {
-      const result = await autocannon({
+    const load = (seconds: number, overallRate?: number) =>
+      autocannon({
         url: `${url}/v1/connector`,
         connections: options.connections,
-        duration: options.seconds,
+        duration: seconds,
+        ...(overallRate ? { overallRate } : {}),
         requests: [
           {
             method: 'POST',
@@ -92,10 +97,23 @@ export async function benchEndToEnd(options: EndToEndOptions, progress: (line: s
           },
         ],
       });
+    const warmup = await load(options.warmupSeconds);
+    progress(`  end to end warm-up: ${Math.round(warmup.requests.average).toLocaleString('en-US')} req/s (not counted)`);
+    const cpuStart = await cpu();
+    for (let run = 1; run <= options.runs; run++) {
+      const result = await load(options.seconds);
       results.push(result);
       progress(
         `  end to end run ${run}/${options.runs}: ${Math.round(result.requests.average).toLocaleString('en-US')} req/s, ` +
           `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx, ${result.errors} errors`,
+      );
+    }
+    const paced: autocannon.Result[] = [];
+    for (let run = 1; run <= options.paced.runs; run++) {
+      const result = await load(options.paced.seconds, options.paced.rate);
+      paced.push(result);
+      progress(
+        `  end to end paced run ${run}/${options.paced.runs} at ${options.paced.rate} req/s: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`,
       );
     }
     const loadEnded = performance.now();
@@ -106,7 +124,9 @@ export async function benchEndToEnd(options: EndToEndOptions, progress: (line: s
       received = await fake.stats();
     }
     const drainSeconds = (performance.now() - loadEnded) / 1000;
+    // CPU from the end of the warm-up until everything is delivered, per request sent in that time.
     const cpuSeconds = (await cpu()) - cpuStart;
+    const counted = [...results, ...paced].reduce((n, r) => n + r.requests.total, 0);
     const got = new Set(received.uuids);
     const missing = [...accepted].filter((u) => !got.has(u)).length;
     const unexpected = [...got].filter((u) => !accepted.has(u)).length;
@@ -121,16 +141,22 @@ export async function benchEndToEnd(options: EndToEndOptions, progress: (line: s
       p50: spread(results.map((r) => r.latency.p50)),
       p99: spread(results.map((r) => r.latency.p99)),
       maxLatency: Math.max(...results.map((r) => r.latency.max)),
-      requests: results.reduce((n, r) => n + r.requests.total, 0),
-      non2xx: results.reduce((n, r) => n + r.non2xx, 0),
-      errors: results.reduce((n, r) => n + r.errors + r.timeouts, 0),
+      paced: {
+        ...options.paced,
+        requestsPerSecond: spread(paced.map((r) => r.requests.average)),
+        p50: spread(paced.map((r) => r.latency.p50)),
+        p99: spread(paced.map((r) => r.latency.p99)),
+      },
+      requests: [warmup, ...results, ...paced].reduce((n, r) => n + r.requests.total, 0),
+      non2xx: [warmup, ...results, ...paced].reduce((n, r) => n + r.non2xx, 0),
+      errors: [warmup, ...results, ...paced].reduce((n, r) => n + r.errors + r.timeouts, 0),
       accepted: accepted.size,
       received: got.size,
       missing,
       unexpected,
       duplicates: received.stats.events - received.stats.uniqueUuids,
       drainSeconds,
-      serverCpuMicrosPerEvent: accepted.size > 0 ? (cpuSeconds / accepted.size) * 1e6 : 0,
+      serverCpuMicrosPerEvent: counted > 0 ? (cpuSeconds / counted) * 1e6 : 0,
     };
   } finally {
     const exited = new Promise((resolve) => server.once('exit', resolve));

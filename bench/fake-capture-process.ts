@@ -2,9 +2,9 @@ import { startRecordingFake } from './fake-capture.ts';
 
 /**
  * The recording fake in a process of its own (forked with an IPC channel), so decoding requests does not count
- * against the client being measured. Messages: 'reset' → {ok}, 'stats' → {stats, uuids}, 'close' → exits.
+ * against the client being measured. Argument: the answer delay in ms (default 0). Messages: 'reset' → {ok}, 'stats' → {stats, uuids}, 'close' → exits.
  */
-const fake = await startRecordingFake();
+const fake = await startRecordingFake({ delayMs: Number(process.argv[2] ?? 0) });
 const send = (message: unknown) => process.send?.(message);
 process.on('message', async (message: unknown) => {
   if (message === 'reset') {

@@ -26,10 +26,11 @@ export interface RecordingFake {
 
 /**
  * A PostHog capture endpoint on 127.0.0.1 for benchmarks: answers every capture route like PostHog
- * (200 {"status":"Ok"}), decodes gzip and every body shape, and records requests, bytes and event uuids only
+ * (200 {"status":"Ok"}, after `delayMs` if given), decodes gzip and every body shape, and records requests, bytes and event uuids only
  * (not the events, so 50,000 of them cost little memory).
  */
-export async function startRecordingFake(): Promise<RecordingFake> {
+export async function startRecordingFake(options: { delayMs?: number } = {}): Promise<RecordingFake> {
+  const delayMs = options.delayMs ?? 0;
   let uuids = new Set<string>();
   let counters = { requests: 0, bytes: 0, bodyBytes: 0, events: 0, withoutUuid: 0 };
   let cpuStart = process.cpuUsage();
@@ -59,6 +60,8 @@ export async function startRecordingFake(): Promise<RecordingFake> {
       if (typeof event.uuid === 'string') uuids.add(event.uuid);
       else counters.withoutUuid += 1;
     }
+    // An optional delay stands for the network round trip to PostHog (loopback has none).
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"Ok"}');
   });
   server.keepAliveTimeout = 30_000;

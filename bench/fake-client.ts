@@ -11,8 +11,8 @@ export interface FakeProcess {
   close(): Promise<void>;
 }
 
-export async function startFakeProcess(): Promise<FakeProcess> {
-  const child: ChildProcess = fork(new URL('./fake-capture-process.ts', import.meta.url).pathname, [], {
+export async function startFakeProcess(delayMs = 0): Promise<FakeProcess> {
+  const child: ChildProcess = fork(new URL('./fake-capture-process.ts', import.meta.url).pathname, [String(delayMs)], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -26,7 +26,7 @@ export interface WorkerResult {
 /** Concurrent requests of the one-request-per-event client (MoEngage sends connector requests in parallel). */
 export const PER_EVENT_CONCURRENCY = 50;
 
-const [way, file, url, limit] = process.argv.slice(2) as [Way, string, string, string];
+const [way, file, url, limit, invocations] = process.argv.slice(2) as [Way, string, string, string, string];
 const events = (JSON.parse(readFileSync(file, 'utf8')) as PostHogEvent[]).slice(0, Number(limit));
 
 async function viaForwarder(): Promise<() => Promise<number>> {
@@ -73,11 +73,17 @@ async function viaForwarder(): Promise<() => Promise<number>> {
   }
   return async () => {
     let failures = 0;
-    // One container: invocations one after another, as one Lambda instance receives them.
-    for (const batch of batches) {
-      const response = await handler(batch, { getRemainingTimeInMillis: () => QUEUE_SETTINGS.forwarderTimeoutSeconds * 1000 });
-      failures += response.batchItemFailures.length;
-    }
+    let next = 0;
+    // `invocations` concurrent invocations (the event source's maxConcurrency), each taking the next batch when done.
+    // They share this process's CPU and its keep-alive pool, where Lambda would give each its own container.
+    const lane = async () => {
+      while (next < batches.length) {
+        const batch = batches[next++] as SQSEvent;
+        const response = await handler(batch, { getRemainingTimeInMillis: () => QUEUE_SETTINGS.forwarderTimeoutSeconds * 1000 });
+        failures += response.batchItemFailures.length;
+      }
+    };
+    await Promise.all(Array.from({ length: Number(invocations) }, lane));
     return failures;
   };
 }

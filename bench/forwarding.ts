@@ -1,17 +1,22 @@
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { startFakeProcess } from './fake-client.ts';
+import { readStackSizing } from './scale.ts';
 import type { Way, WorkerResult } from './forward-worker.ts';
 import { type Spread, spread } from './stats.ts';
 import { queuedEvents } from './workload.ts';
 
-/** `share`: the part of the events a way delivers (the slowest way gets a fifth, to keep the run short). */
+/** `share`: the part of the events a way delivers (the slowest way gets a tenth, to keep the run short). */
 export const WAYS: Array<{ way: Way; label: string; share: number }> = [
-  { way: 'forwarder', label: 'This forwarder: SQS batches of 100 → /batch/, gzip, keep-alive', share: 1 },
+  {
+    way: 'forwarder',
+    label: `This forwarder: SQS batches of 100 → /batch/, gzip, keep-alive, ${readStackSizing().forwarderMaxConcurrency} invocations at a time`,
+    share: 1,
+  },
   { way: 'posthog-node', label: 'posthog-node 5, defaults: capture() per event', share: 1 },
   { way: 'posthog-node-flush', label: 'posthog-node 5, defaults + await flush() every 100 events', share: 1 },
   { way: 'per-event-keepalive', label: 'One POST /capture/ per event, 50 in parallel, keep-alive on', share: 1 },
-  { way: 'per-event-new-connection', label: 'One POST /capture/ per event, 50 in parallel, new connection each', share: 0.2 },
+  { way: 'per-event-new-connection', label: 'One POST /capture/ per event, 50 in parallel, new connection each', share: 0.1 },
 ];
 
 export interface ForwardingRow {
@@ -37,11 +42,14 @@ export interface ForwardingOptions {
   runs: number;
   ways?: Way[];
   dir: string;
+  /** The fake's answer delay: a stand-in for the round trip to PostHog. */
+  delayMs?: number;
 }
 
 function runWorker(way: Way, file: string, url: string, limit: number): Promise<WorkerResult> {
+  const invocations = readStackSizing().forwarderMaxConcurrency;
   return new Promise((resolve, reject) => {
-    const child = fork(new URL('./forward-worker.ts', import.meta.url).pathname, [way, file, url, String(limit)], {
+    const child = fork(new URL('./forward-worker.ts', import.meta.url).pathname, [way, file, url, String(limit), String(invocations)], {
       execArgv: ['--import', 'tsx'],
       // stdout ignored: the forwarder writes its EMF metrics there, as in Lambda.
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -68,7 +76,7 @@ export async function benchForwarding(options: ForwardingOptions, progress: (lin
   const file = `${options.dir}/queued-events.json`;
   writeFileSync(file, JSON.stringify(events));
   const ways = WAYS.filter((w) => !options.ways || options.ways.includes(w.way));
-  const fake = await startFakeProcess();
+  const fake = await startFakeProcess(options.delayMs ?? 0);
   type Sample = WorkerResult & {
     requests: number;
     bytes: number;
@@ -100,7 +108,7 @@ export async function benchForwarding(options: ForwardingOptions, progress: (lin
         };
         samples.set(way, [...(samples.get(way) ?? []), sample]);
         progress(
-          `  forwarding run ${run}/${options.runs} ${way}: ${Math.round(stats.uniqueUuids / result.wallSeconds).toLocaleString('en-US')} events/s, ` +
+          `  forwarding${options.delayMs ? ` (+${options.delayMs} ms)` : ''} run ${run}/${options.runs} ${way}: ${Math.round(stats.uniqueUuids / result.wallSeconds).toLocaleString('en-US')} events/s, ` +
             `${stats.requests} requests, ${missing} missing`,
         );
       }

@@ -38,6 +38,10 @@ const config = quick
       e2eSeconds: 2,
       e2eConnections: 10,
       drainTimeoutMs: 20_000,
+      warmupSeconds: 1,
+      paced: { rate: 50, runs: 1, seconds: 1 },
+      rttEvents: 200,
+      rttRuns: 1,
       intakeRequests: 200,
       intakeRuns: 1,
       imports: 2,
@@ -51,11 +55,17 @@ const config = quick
       e2eSeconds: 4,
       e2eConnections: 50,
       drainTimeoutMs: 120_000,
+      warmupSeconds: 2,
+      paced: { rate: 200, runs: 5, seconds: 2 },
+      rttEvents: 5_000,
+      rttRuns: 5,
       intakeRequests: 3000,
       intakeRuns: 5,
       imports: 20,
     };
 
+/** Round trip to PostHog's EU/US ingestion from a nearby AWS region is tens of ms; 20 ms is a modest stand-in. */
+const RTT_MS = 20;
 const progress = (line: string) => process.stdout.write(`${line}\n`);
 const started = performance.now();
 const startedAt = new Date().toISOString();
@@ -67,9 +77,27 @@ progress('1/4 mapping');
 const mapping = benchMapping({ runs: config.mappingRuns, runMs: config.mappingRunMs }, progress);
 progress('2/4 forwarding');
 const forwarding = await benchForwarding({ events: config.forwardEvents, runs: config.forwardRuns, dir: work }, progress);
+progress(`   forwarding with a ${RTT_MS} ms answer delay (a stand-in for the round trip to PostHog)`);
+const forwardingRtt = await benchForwarding(
+  {
+    events: config.rttEvents,
+    runs: config.rttRuns,
+    dir: work,
+    delayMs: RTT_MS,
+    ways: ['forwarder', 'posthog-node-flush', 'per-event-keepalive'],
+  },
+  progress,
+);
 progress('3/4 end to end');
 const endToEnd = await benchEndToEnd(
-  { runs: config.e2eRuns, seconds: config.e2eSeconds, connections: config.e2eConnections, drainTimeoutMs: config.drainTimeoutMs },
+  {
+    runs: config.e2eRuns,
+    seconds: config.e2eSeconds,
+    connections: config.e2eConnections,
+    drainTimeoutMs: config.drainTimeoutMs,
+    warmupSeconds: config.warmupSeconds,
+    paced: config.paced,
+  },
   progress,
 );
 progress('   intake handler alone');
@@ -97,6 +125,7 @@ const results: BenchResults = {
   config,
   mapping,
   forwarding,
+  forwardingRtt: { delayMs: RTT_MS, rows: forwardingRtt },
   endToEnd,
   intake,
   coldStart,

@@ -97,6 +97,14 @@ describe('npm run bench:quick (smoke: counts and zero loss, never timing)', () =
     }
   });
 
+  it('delivers every event every way when the fake answers after a delay', () => {
+    expect(results.forwardingRtt.rows.map((f) => [f.way, f.missing, f.duplicates])).toEqual([
+      ['forwarder', 0, 0],
+      ['posthog-node-flush', 0, 0],
+      ['per-event-keepalive', 0, 0],
+    ]);
+  });
+
   it('delivers every event through posthog-node when the relay flushes per batch', () => {
     expect(results.forwarding.find((f) => f.way === 'posthog-node-flush')).toMatchObject({ missing: 0, duplicates: 0 });
   });
