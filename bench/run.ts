@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { benchColdStart } from './cold-start.ts';
 import { benchEndToEnd } from './e2e.ts';
@@ -19,8 +19,22 @@ const { values } = parseArgs({
     out: { type: 'string' },
     json: { type: 'string' },
     work: { type: 'string' },
+    render: { type: 'string' },
   },
 });
+
+// `--render results.json`: rewrite the report from saved figures without measuring again.
+if (values.render) {
+  const saved = JSON.parse(readFileSync(values.render, 'utf8')) as BenchResults;
+  const target =
+    values.out ??
+    (saved.quick
+      ? `${new URL('..', import.meta.url).pathname}.bench/benchmarks-quick.md`
+      : `${new URL('..', import.meta.url).pathname}docs/benchmarks.md`);
+  writeFileSync(target, renderReport(saved));
+  process.stdout.write(`rendered ${values.render} → ${target}\n`);
+  process.exit(0);
+}
 const quick = values.quick ?? false;
 const ROOT = new URL('..', import.meta.url).pathname;
 // Scratch files and bundles; under the project so the bundles' external AWS SDK resolves from node_modules.
