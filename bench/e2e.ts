@@ -33,7 +33,10 @@ export interface EndToEndResult {
   accepted: number;
   received: number;
   missing: number;
+  /** Received at the fake but not counted as accepted: their answers were never read (see `unanswered`). */
   unexpected: number;
+  /** Requests autocannon sent whose answers it did not read before it stopped (sent − completed, all runs). */
+  unanswered: number;
   duplicates: number;
   drainSeconds: number;
   /** CPU of the local stack's process (adapter, intake, fauxqs, poller, forwarder) per request after the warm-up, µs. */
@@ -227,6 +230,7 @@ export async function benchEndToEnd(options: EndToEndOptions, progress: (line: s
       received: got.size,
       missing,
       unexpected,
+      unanswered: [warmup, ...results].reduce((n, r) => n + (r.requests.sent - r.requests.total), 0),
       duplicates: received.stats.events - received.stats.uniqueUuids,
       drainSeconds,
       serverCpuMicrosPerEvent: counted > 0 ? (cpuSeconds / counted) * 1e6 : 0,

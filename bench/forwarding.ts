@@ -94,7 +94,8 @@ export async function benchForwarding(options: ForwardingOptions, progress: (lin
         await fake.reset();
         const result = await runWorker(way, file, fake.url, limit);
         const { stats, uuids } = await fake.stats();
-        const missing = [...expected].filter((u) => !uuids.includes(u)).length;
+        const got = new Set(uuids);
+        const missing = [...expected].filter((u) => !got.has(u)).length;
         const unexpected = uuids.filter((u) => !expected.has(u)).length;
         if (unexpected > 0) throw new Error(`forwarding (${way}): the fake received ${unexpected} uuid(s) that were never queued`);
         const sample = {
