@@ -54,6 +54,17 @@ export function targets(r: BenchResults) {
   };
 }
 
+function costComparison(rows: ForwardingRow[]): string[] {
+  const a = rows.find((f) => f.way === 'forwarder');
+  const b = rows.find((f) => f.way === 'per-event-keepalive');
+  if (!a || !b) return [];
+  const per = (f: ForwardingRow, x: number) => x / f.events;
+  return [
+    `- Work per event, this forwarder vs one POST per event: ${fmt(per(b, b.requests) / per(a, a.requests))}× fewer HTTP requests,`,
+    `  ${fmt(per(b, b.bytes) / per(a, a.bytes), 1)}× fewer bytes, ${fmt(per(b, b.cpuSeconds.median) / per(a, a.cpuSeconds.median), 1)}× less client CPU and ${fmt(per(b, b.serverCpuSeconds.median) / per(a, a.serverCpuSeconds.median), 1)}× less CPU on the receiving (PostHog) side.`,
+  ];
+}
+
 function forwardingTable(rows: ForwardingRow[]): string[] {
   return [
     '| Way | Events | Events delivered/s | HTTP requests | Bytes sent | Client CPU s | Fake (PostHog side) CPU s | Lost | Duplicates |',
@@ -104,6 +115,7 @@ export function renderReport(r: BenchResults): string {
     '```sh',
     'npm run bench          # tsx bench/run.ts: all four benchmarks, rewrites docs/benchmarks.md (a few minutes)',
     'npm run bench:quick    # tsx bench/run.ts --quick: tiny sizes, writes .bench/benchmarks-quick.md (CI smoke)',
+    'npx tsx bench/run.ts --render .bench/results.json   # re-render this page from the saved figures',
     '```',
     '',
     `Settings of this run: \`${JSON.stringify(r.config)}\``,
@@ -137,8 +149,9 @@ export function renderReport(r: BenchResults): string {
     'the uuids queued.',
     '',
     '- **This forwarder**: the real `functions/forwarder/handler.ts` invoked with SQS event batches of 100 records',
-    "  (the stack's batch size), one invocation after another as one Lambda container receives them; the same code",
-    '  path as in Lambda (parse, validate, group, gzip, undici keep-alive pool, partial batch response, EMF metrics).',
+    `  (the stack's batch size), ${r.scale.inputs.forwarderMaxConcurrency} invocations at a time (the event source's maxConcurrency) in one process, which`,
+    '  gives them one CPU and one keep-alive pool where Lambda would give each its own container; the same code path',
+    '  as in Lambda (parse, validate, group, gzip, undici keep-alive pool, partial batch response, EMF metrics).',
     '  fauxqs is **not** in this loop: in AWS the event source mapping polls and deletes, outside the function, so',
     "  the function's cost is what is measured here (the end-to-end benchmark below includes fauxqs).",
     '- **posthog-node 5, defaults**: a relay calling `capture()` per event (flushAt 20, ≤ 100 per request, gzip,',
@@ -149,13 +162,14 @@ export function renderReport(r: BenchResults): string {
     '  uncompressed `POST /capture/` per event, 50 requests in parallel. With **keep-alive on** it is the best case for',
     "  that path (on the internet every new connection also costs a TCP + TLS handshake, and MoEngage's connection",
     '  reuse is not documented), so the ratio below is conservative; the new-connection row shows the other end',
-    `  (it sends a fifth of the events to keep the run short; its rate is comparable).`,
+    `  (it sends a tenth of the events to keep the run short; its rate is comparable).`,
     '',
     ...forwardingTable(r.forwarding),
     '',
     `- This forwarder vs posthog-node (zero-loss variant): ${fmt(t.vsPostHogNode, 2)}× the events/s — target "more than posthog-node": ${yes(t.vsPostHogNode > 1)}.`,
     `- This forwarder vs one POST per event (keep-alive on): ${fmt(t.vsPerEvent, 1)}× — target ≥ 10×: ${yes(t.vsPerEvent >= 10)}.`,
     `- Zero loss for this forwarder: ${yes(t.forwarderLoss === 0)} (${fmt(t.forwarderLoss)} missing in the worst run).`,
+    ...costComparison(r.forwarding),
     '',
     `**With a ${r.forwardingRtt.delayMs} ms round trip.** Loopback has no network latency, which flatters one request per event. The same`,
     `comparison with the fake answering each request after ${r.forwardingRtt.delayMs} ms (a modest stand-in for the round trip from AWS or`,
@@ -164,6 +178,12 @@ export function renderReport(r: BenchResults): string {
     ...forwardingTable(r.forwardingRtt.rows),
     '',
     `- This forwarder vs posthog-node (zero-loss variant): ${fmt(t.rttVsPostHogNode, 1)}×; vs one POST per event: ${fmt(t.rttVsPerEvent, 1)}× (≥ 10×: ${yes(t.rttVsPerEvent >= 10)}).`,
+    `- Why the ≥ 10× target is missed: one POST per event is limited by its parallelism ÷ round trip (50 ÷ ${r.forwardingRtt.delayMs} ms =`,
+    `  ${fmt(50 / (r.forwardingRtt.delayMs / 1000))} events/s at most here), the forwarder by its own CPU on this machine (${fmt(r.scale.inputs.forwarderCpuMicros, 1)} µs per event: parse and`,
+    '  validate each SQS record, Powertools batch processing and metrics per record, gzip), which on loopback is of the',
+    '  same order as one tiny HTTP request. The ratio grows with the round trip (at 100 ms the direct path would manage',
+    "  500 events/s with 50 connections), and in Lambda each of the forwarder's concurrent invocations has its own CPU.",
+    '  What does not depend on the network is the work: see requests, bytes and CPU above.',
     '',
   );
 
@@ -223,7 +243,8 @@ export function renderReport(r: BenchResults): string {
     `of ${r.coldStart.rows[0]?.initMs.runs ?? 0} fresh \`node\` processes each importing the bundle with the function's environment (dummy values,`,
     `NODE_OPTIONS=${s.nodeOptions} as deployed); the external SDK resolves from node_modules as it would from the runtime.`,
     'The "sdk-bundled" rows are a proposal, not what is deployed: the same build with the AWS SDK bundled',
-    `(NodejsFunction \`bundleAwsSDK: true\`). Node here is ${m.node}; Lambda runs Node.js 24.`,
+    `(NodejsFunction \`bundleAwsSDK: true\`). Node here is ${m.node} on this CPU; Lambda runs Node.js 24 on Graviton, and its`,
+    'init also includes starting the runtime, so read these as relative figures.',
     '',
     '| Function | Build | Bundle | Source map | Init (ms) | Heaviest modules in the bundle |',
     '|---|---|---:|---:|---:|---|',
