@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { OUTREACH_EVENTS } from './outreach-events.ts';
 import { resolvePostHogHost } from './posthog-host.ts';
 import type { StreamsOptions } from './map-streams.ts';

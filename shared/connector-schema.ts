@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Properties = z.record(z.string(), z.unknown(), {
   error: 'must be a JSON object of property names to values (in a form body, send properties.<name> fields)',

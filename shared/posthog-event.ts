@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One event exactly as it is sent to PostHog's capture API (inside `{"api_key","batch":[...]}`). */
 export const PostHogEventSchema = z.object({

@@ -1,0 +1,179 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { readFileSync, statSync } from 'node:fs';
+import { type Metafile, build } from 'esbuild';
+import { type Spread, spread } from './stats.ts';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+export const FUNCTIONS = ['intake', 'forwarder'] as const;
+export type FunctionName = (typeof FUNCTIONS)[number];
+
+/** What NodejsFunction passes to esbuild, read from infra/function-defaults.ts so the two cannot drift apart. */
+export interface BundleSettings {
+  target: string;
+  banner: string;
+  mainFields: string[];
+  /** NodejsFunction's default for Node.js ≥ 18 runtimes: the runtime provides AWS SDK v3. */
+  external: string[];
+  nodeOptions: string;
+}
+
+export function readBundleSettings(source = readFileSync(`${ROOT}infra/function-defaults.ts`, 'utf8')): BundleSettings {
+  const pick = (pattern: RegExp, what: string): string => {
+    const match = pattern.exec(source)?.[1];
+    if (match === undefined) throw new Error(`bench: could not read ${what} from infra/function-defaults.ts; update bench/cold-start.ts`);
+    return match;
+  };
+  const expect = (pattern: RegExp, what: string) => {
+    if (!pattern.test(source)) throw new Error(`bench: infra/function-defaults.ts no longer has ${what}; update bench/cold-start.ts`);
+  };
+  expect(/format:\s*OutputFormat\.ESM/, 'format: OutputFormat.ESM');
+  expect(/minify:\s*true/, 'minify: true');
+  expect(/sourceMap:\s*true/, 'sourceMap: true');
+  expect(/runtime:\s*Runtime\.NODEJS_(1[89]|2\d)_X/, 'a Node.js ≥ 18 runtime (AWS SDK v3 external)');
+  return {
+    target: pick(/target:\s*'([^']+)'/, 'target'),
+    banner: pick(/banner:\s*"([^"]+)"/, 'banner'),
+    mainFields: pick(/mainFields:\s*\[([^\]]+)\]/, 'mainFields')
+      .split(',')
+      .map((s) => s.trim().replace(/^'|'$/g, '')),
+    external: ['@aws-sdk/*'],
+    nodeOptions: pick(/NODE_OPTIONS:\s*'([^']+)'/, 'NODE_OPTIONS'),
+  };
+}
+
+export interface HeavyModule {
+  /** npm package, or `(this project)` for shared/ and functions/. */
+  name: string;
+  bytes: number;
+}
+
+/** `deployed`: infra's settings; `sdk-bundled`: the same with the AWS SDK bundled too (NodejsFunction `bundleAwsSDK: true`). */
+export type Variant = 'deployed' | 'sdk-bundled';
+
+export interface ColdStartRow {
+  name: FunctionName;
+  variant: Variant;
+  bundleBytes: number;
+  mapBytes: number;
+  /** Time to import the bundle in a fresh process with the Lambda's environment (NODE_OPTIONS=--enable-source-maps). */
+  initMs: Spread;
+  heaviest: HeavyModule[];
+}
+
+const packageOf = (input: string): string => {
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  return match?.[1] ?? '(this project)';
+};
+
+function heaviestModules(metafile: Metafile, outfile: string, top: number): HeavyModule[] {
+  const output = Object.entries(metafile.outputs).find(([path]) => outfile.endsWith(path));
+  if (!output) throw new Error(`bench: ${outfile} missing from the esbuild metafile`);
+  const byPackage = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output[1].inputs)) {
+    const name = packageOf(input);
+    byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
+  }
+  return [...byPackage.entries()]
+    .map(([name, bytes]) => ({ name, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, top);
+}
+
+/** The environment each handler validates at import (dummy values; nothing is called during init). */
+export function lambdaEnv(name: FunctionName, nodeOptions: string): NodeJS.ProcessEnv {
+  const common = {
+    PATH: process.env.PATH ?? '',
+    AWS_REGION: 'us-east-1',
+    AWS_LAMBDA_FUNCTION_NAME: `moengage-posthog-${name}`,
+    POWERTOOLS_SERVICE_NAME: name,
+    POWERTOOLS_METRICS_NAMESPACE: 'MoEngagePostHogForwarder',
+    POSTHOG_HOST: 'us',
+    POSTHOG_API_KEY_SECRET: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:posthog-api-key-AbCdEf',
+    QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/moengage-posthog-events',
+    NODE_OPTIONS: nodeOptions,
+  };
+  return name === 'intake'
+    ? { ...common, WEBHOOK_TOKENS_SECRET: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:webhook-tokens-AbCdEf' }
+    : { ...common, DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/moengage-posthog-events-dlq' };
+}
+
+const IMPORT_SCRIPT = `
+const t0 = performance.now();
+const mod = await import(process.argv[1]);
+const t1 = performance.now();
+if (typeof mod.handler !== 'function') throw new Error('the bundle exports no handler');
+process.stdout.write(JSON.stringify({ importMs: t1 - t0 }));
+`;
+
+function timeImport(bundle: string, env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((done, reject) => {
+    const url = pathToFileURL(resolve(bundle)).href;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', IMPORT_SCRIPT, url], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString('utf8');
+    });
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`importing ${bundle} failed (exit ${code}):\n${err}`));
+      done((JSON.parse(out) as { importMs: number }).importMs);
+    });
+  });
+}
+
+export async function bundleFunction(name: FunctionName, dir: string, settings = readBundleSettings(), variant: Variant = 'deployed') {
+  const outfile = `${dir}/${variant}/${name}/index.mjs`;
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: [`functions/${name}/handler.ts`],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: settings.target,
+    minify: true,
+    sourcemap: true,
+    outfile,
+    external: variant === 'deployed' ? settings.external : [],
+    mainFields: settings.mainFields,
+    banner: { js: settings.banner },
+    metafile: true,
+    logLevel: 'error',
+  });
+  return { outfile, metafile: result.metafile };
+}
+
+/**
+ * Bundles each Lambda as NodejsFunction does, then imports the bundle in `imports` fresh `node` processes.
+ * The bundles live under the project (in `dir`), so the external AWS SDK resolves from node_modules as the
+ * Lambda runtime's copy would.
+ */
+export async function benchColdStart(
+  options: { imports: number; dir: string; top: number },
+  progress: (line: string) => void,
+): Promise<{ settings: BundleSettings; rows: ColdStartRow[] }> {
+  const settings = readBundleSettings();
+  const rows: ColdStartRow[] = [];
+  for (const variant of ['deployed', 'sdk-bundled'] as const) {
+    for (const name of FUNCTIONS) {
+      const { outfile, metafile } = await bundleFunction(name, options.dir, settings, variant);
+      const times: number[] = [];
+      for (let i = 0; i < options.imports; i++) times.push(await timeImport(outfile, lambdaEnv(name, settings.nodeOptions)));
+      const row: ColdStartRow = {
+        name,
+        variant,
+        bundleBytes: statSync(outfile).size,
+        mapBytes: statSync(`${outfile}.map`).size,
+        initMs: spread(times),
+        heaviest: heaviestModules(metafile, outfile, options.top),
+      };
+      progress(`  cold start ${name} (${variant}): ${(row.bundleBytes / 1000).toFixed(0)} kB, init ${row.initMs.median.toFixed(0)} ms`);
+      rows.push(row);
+    }
+  }
+  return { settings, rows };
+}

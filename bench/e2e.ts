@@ -1,0 +1,245 @@
+import { fork } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import autocannon from 'autocannon';
+import { startFakeProcess } from './fake-client.ts';
+import { type Spread, spread } from './stats.ts';
+import { smallConnectorBody } from './workload.ts';
+
+export interface EndToEndOptions {
+  runs: number;
+  /** Seconds of load per run. */
+  seconds: number;
+  connections: number;
+  /** Bound on the wait for the queue to drain after the load. */
+  drainTimeoutMs: number;
+  /** An uncounted first run (JIT, connection pools, queue creation); its events are still checked for loss. */
+  warmupSeconds: number;
+  /** Runs at a fixed request rate below capacity, for latency when the runner is not saturated. */
+  paced: { rate: number; runs: number; seconds: number };
+}
+
+export interface EndToEndResult {
+  connections: number;
+  seconds: number;
+  runs: number;
+  requestsPerSecond: Spread;
+  p50: Spread;
+  p99: Spread;
+  maxLatency: number;
+  paced: { rate: number; runs: number; seconds: number; requestsPerSecond: Spread; p50: Spread; p99: Spread };
+  requests: number;
+  non2xx: number;
+  errors: number;
+  accepted: number;
+  received: number;
+  missing: number;
+  /** Received at the fake but not counted as accepted: their answers were never read (see `unanswered`). */
+  unexpected: number;
+  /** Requests autocannon sent whose answers it did not read before it stopped (sent − completed, all runs). */
+  unanswered: number;
+  duplicates: number;
+  drainSeconds: number;
+  /** CPU of the local stack's process (adapter, intake, fauxqs, poller, forwarder) per request after the warm-up, µs. */
+  serverCpuMicrosPerEvent: number;
+}
+
+interface PacedRun {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+}
+
+/**
+ * Open-loop load at a constant rate: one request every 1000/rate ms whatever the answers (autocannon's overallRate
+ * sends each second's budget in a burst at the start of the second, which measures bursts, not a steady rate).
+ */
+async function pacedLoad(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  rate: number,
+  seconds: number,
+  onAccepted: (text: string) => void,
+): Promise<PacedRun> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const target = new URL('/v1/connector', url);
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const send = () =>
+    new Promise<void>((done) => {
+      const t0 = performance.now();
+      const req = request(target, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          latencies.push(performance.now() - t0);
+          if (res.statusCode === 200) onAccepted(Buffer.concat(chunks).toString('utf8'));
+          else non2xx += 1;
+          done();
+        });
+      });
+      req.on('error', () => {
+        errors += 1;
+        done();
+      });
+      req.end(body);
+    });
+  const total = Math.round(rate * seconds);
+  const interval = 1000 / rate;
+  const start = performance.now();
+  const inFlight: Array<Promise<void>> = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(send());
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
+  return { requestsPerSecond: total / elapsed, p50: at(0.5), p99: at(0.99), total, non2xx, errors };
+}
+
+type ServerMessage = { type: 'ready'; url: string; token: string } | { type: 'cpu'; seconds: number };
+
+/**
+ * autocannon (this process) → the local runner (its own process) → the recording fake (a third process). Each
+ * run is `seconds` of load; the uuids the intake reports as queued are checked against what the fake received.
+ */
+export async function benchEndToEnd(options: EndToEndOptions, progress: (line: string) => void): Promise<EndToEndResult> {
+  const fake = await startFakeProcess();
+  const server = fork(new URL('./e2e-server.ts', import.meta.url).pathname, [fake.url], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  server.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const next = <T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (message: ServerMessage) => {
+        if (message.type !== type) return;
+        server.off('message', onMessage);
+        server.off('exit', onExit);
+        resolve(message as Extract<ServerMessage, { type: T }>);
+      };
+      const onExit = (code: number | null) => reject(new Error(`the local runner exited (code ${code}) before "${type}":\n${stderr}`));
+      server.on('message', onMessage);
+      server.once('exit', onExit);
+    });
+  const cpu = async (): Promise<number> => {
+    const reply = next('cpu');
+    server.send('cpu');
+    return (await reply).seconds;
+  };
+
+  try {
+    const { url, token } = await next('ready');
+    const accepted = new Set<string>();
+    const accept = (text: string) => {
+      const reply = JSON.parse(text) as { events?: Array<{ uuid: string }> };
+      for (const event of reply.events ?? []) accepted.add(event.uuid);
+    };
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const results: autocannon.Result[] = [];
+    const body = smallConnectorBody(1);
+    const load = (seconds: number, overallRate?: number) =>
+      autocannon({
+        url: `${url}/v1/connector`,
+        connections: options.connections,
+        duration: seconds,
+        ...(overallRate ? { overallRate } : {}),
+        requests: [
+          {
+            method: 'POST',
+            headers,
+            body,
+            onResponse: (status, text) => {
+              if (status === 200) accept(text);
+            },
+          },
+        ],
+      });
+    const warmup = await load(options.warmupSeconds);
+    progress(`  end to end warm-up: ${Math.round(warmup.requests.average).toLocaleString('en-US')} req/s (not counted)`);
+    const cpuStart = await cpu();
+    for (let run = 1; run <= options.runs; run++) {
+      const result = await load(options.seconds);
+      results.push(result);
+      progress(
+        `  end to end run ${run}/${options.runs}: ${Math.round(result.requests.average).toLocaleString('en-US')} req/s, ` +
+          `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx, ${result.errors} errors`,
+      );
+    }
+    const paced: PacedRun[] = [];
+    for (let run = 1; run <= options.paced.runs; run++) {
+      const result = await pacedLoad(url, headers, body, options.paced.rate, options.paced.seconds, accept);
+      paced.push(result);
+      progress(
+        `  end to end paced run ${run}/${options.paced.runs} at ${options.paced.rate} req/s: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms`,
+      );
+    }
+    const loadEnded = performance.now();
+    const deadline = loadEnded + options.drainTimeoutMs;
+    // Wait until every accepted uuid has arrived (a count is not enough: requests cut off at the end of an
+    // autocannon run are delivered too without being counted as accepted).
+    const notYetReceived = (uuids: string[]) => {
+      const got = new Set(uuids);
+      return [...accepted].some((u) => !got.has(u));
+    };
+    let received = await fake.stats();
+    while (notYetReceived(received.uuids) && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      received = await fake.stats();
+    }
+    const drainSeconds = (performance.now() - loadEnded) / 1000;
+    // CPU from the end of the warm-up until everything is delivered, per request sent in that time.
+    const cpuSeconds = (await cpu()) - cpuStart;
+    const counted = results.reduce((n, r) => n + r.requests.total, 0) + paced.reduce((n, r) => n + r.total, 0);
+    const got = new Set(received.uuids);
+    const missing = [...accepted].filter((u) => !got.has(u)).length;
+    const unexpected = [...got].filter((u) => !accepted.has(u)).length;
+    progress(
+      `  end to end: ${accepted.size} accepted, ${got.size} received at the fake after ${drainSeconds.toFixed(1)} s, ${missing} missing`,
+    );
+    return {
+      connections: options.connections,
+      seconds: options.seconds,
+      runs: options.runs,
+      requestsPerSecond: spread(results.map((r) => r.requests.average)),
+      p50: spread(results.map((r) => r.latency.p50)),
+      p99: spread(results.map((r) => r.latency.p99)),
+      maxLatency: Math.max(...results.map((r) => r.latency.max)),
+      paced: {
+        ...options.paced,
+        requestsPerSecond: spread(paced.map((r) => r.requestsPerSecond)),
+        p50: spread(paced.map((r) => r.p50)),
+        p99: spread(paced.map((r) => r.p99)),
+      },
+      requests: counted + warmup.requests.total,
+      non2xx: [warmup, ...results].reduce((n, r) => n + r.non2xx, 0) + paced.reduce((n, r) => n + r.non2xx, 0),
+      errors: [warmup, ...results].reduce((n, r) => n + r.errors + r.timeouts, 0) + paced.reduce((n, r) => n + r.errors, 0),
+      accepted: accepted.size,
+      received: got.size,
+      missing,
+      unexpected,
+      unanswered: [warmup, ...results].reduce((n, r) => n + (r.requests.sent - r.requests.total), 0),
+      duplicates: received.stats.events - received.stats.uniqueUuids,
+      drainSeconds,
+      serverCpuMicrosPerEvent: counted > 0 ? (cpuSeconds / counted) * 1e6 : 0,
+    };
+  } finally {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.send('close');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    if (server.exitCode === null) server.kill();
+    await fake.close();
+  }
+}

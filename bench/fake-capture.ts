@@ -1,0 +1,89 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CAPTURE_PATHS, decodeCaptureRequest, readBody } from '../local/capture-protocol.ts';
+
+/** What the recording fake has seen since it started or was last reset. */
+export interface CaptureStats {
+  requests: number;
+  /** Bytes on the wire: request line, headers and body as received. */
+  bytes: number;
+  bodyBytes: number;
+  events: number;
+  /** Distinct event uuids (events without a uuid are counted under `withoutUuid`). */
+  uniqueUuids: number;
+  withoutUuid: number;
+  /** CPU seconds the fake itself used (user + system), a proxy for what the requests cost the receiving side. */
+  cpuSeconds: number;
+}
+
+export interface RecordingFake {
+  url: string;
+  stats(): CaptureStats;
+  uuids(): ReadonlySet<string>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A PostHog capture endpoint on 127.0.0.1 for benchmarks: answers every capture route like PostHog
+ * (200 {"status":"Ok"}, after `delayMs` if given), decodes gzip and every body shape, and records requests, bytes and event uuids only
+ * (not the events, so 50,000 of them cost little memory).
+ */
+export async function startRecordingFake(options: { delayMs?: number } = {}): Promise<RecordingFake> {
+  const delayMs = options.delayMs ?? 0;
+  let uuids = new Set<string>();
+  let counters = { requests: 0, bytes: 0, bodyBytes: 0, events: 0, withoutUuid: 0 };
+  let cpuStart = process.cpuUsage();
+
+  const server: Server = createServer(async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const raw = await readBody(req);
+    if (req.method !== 'POST' || !CAPTURE_PATHS.has(path)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    let events: Array<Record<string, unknown>>;
+    try {
+      events = decodeCaptureRequest(raw, req.headers['content-encoding']).events;
+    } catch (error) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end(`failed to parse request: ${(error as Error).message}`);
+      return;
+    }
+    // Request line + header lines as sent (rawHeaders keeps names and values), plus the blank line and the body.
+    let head = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n`.length + 2;
+    for (let i = 0; i < req.rawHeaders.length; i += 2) head += `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`.length;
+    counters.requests += 1;
+    counters.bytes += head + raw.length;
+    counters.bodyBytes += raw.length;
+    counters.events += events.length;
+    for (const event of events) {
+      if (typeof event.uuid === 'string') uuids.add(event.uuid);
+      else counters.withoutUuid += 1;
+    }
+    // An optional delay stands for the network round trip to PostHog (loopback has none).
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"Ok"}');
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stats: () => {
+      const cpu = process.cpuUsage(cpuStart);
+      return { ...counters, uniqueUuids: uuids.size, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    },
+    uuids: () => uuids,
+    reset: () => {
+      uuids = new Set();
+      counters = { requests: 0, bytes: 0, bodyBytes: 0, events: 0, withoutUuid: 0 };
+      cpuStart = process.cpuUsage();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,52 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import type { CaptureStats } from './fake-capture.ts';
+
+type Reply = { type: 'ready'; url: string } | { type: 'reset' } | { type: 'stats'; stats: CaptureStats; uuids: string[] };
+
+/** Handle on the recording fake running in its own process (bench/fake-capture-process.ts). */
+export interface FakeProcess {
+  url: string;
+  reset(): Promise<void>;
+  stats(): Promise<{ stats: CaptureStats; uuids: string[] }>;
+  close(): Promise<void>;
+}
+
+export async function startFakeProcess(delayMs = 0): Promise<FakeProcess> {
+  const child: ChildProcess = fork(new URL('./fake-capture-process.ts', import.meta.url).pathname, [String(delayMs)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = <T extends Reply['type']>(type: T): Promise<Extract<Reply, { type: T }>> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (message: Reply) => {
+        if (message.type !== type) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(message as Extract<Reply, { type: T }>);
+      };
+      const onExit = (code: number | null) =>
+        reject(new Error(`the fake PostHog process exited (code ${code}) before answering "${type}"`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  const ready = await next('ready');
+  return {
+    url: ready.url,
+    reset: async () => {
+      const reply = next('reset');
+      child.send('reset');
+      await reply;
+    },
+    stats: async () => {
+      const reply = next('stats');
+      child.send('stats');
+      const { stats, uuids } = await reply;
+      return { stats, uuids };
+    },
+    close: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send('close');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { spread } from './stats.ts';
+import { BENCH_API_KEY, smallConnectorBody } from './workload.ts';
+
+/**
+ * The intake handler alone, in a fresh process (forked by bench/intake.ts): `functions/intake/handler.ts` called
+ * with API Gateway v2 events, queueing to fauxqs in another process through the real AWS SDK client. Reports the
+ * CPU this process used per request (handler + SDK: what the intake Lambda pays) and handler latencies.
+ */
+export interface IntakeWorkerResult {
+  requests: number;
+  accepted: number;
+  wallSeconds: number;
+  cpuMicrosPerRequest: number;
+  p50: number;
+  p99: number;
+}
+
+const [endpoint, queueUrl, count, concurrency] = process.argv.slice(2) as [string, string, string, string];
+Object.assign(process.env, {
+  POSTHOG_HOST: 'us',
+  POSTHOG_API_KEY: BENCH_API_KEY,
+  WEBHOOK_TOKEN: 'bench-token',
+  QUEUE_URL: queueUrl,
+  AWS_ENDPOINT_URL_SQS: endpoint,
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  POWERTOOLS_SERVICE_NAME: 'intake',
+  POWERTOOLS_METRICS_NAMESPACE: 'bench',
+  POWERTOOLS_LOG_LEVEL: 'WARN',
+});
+const { handler } = await import('../functions/intake/handler.ts');
+
+const event = (i: number): APIGatewayProxyEventV2 => ({
+  version: '2.0',
+  routeKey: '$default',
+  rawPath: '/v1/connector',
+  rawQueryString: '',
+  headers: { 'content-type': 'application/json', authorization: 'Bearer bench-token', 'user-agent': 'MoEngage' },
+  requestContext: {
+    accountId: '123456789012',
+    apiId: 'bench',
+    domainName: 'bench.execute-api.us-east-1.amazonaws.com',
+    domainPrefix: 'bench',
+    http: { method: 'POST', path: '/v1/connector', protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'MoEngage' },
+    requestId: `bench-${i}`,
+    routeKey: '$default',
+    stage: '$default',
+    time: '23/Nov/2026:12:00:00 +0000',
+    timeEpoch: 1_795_492_800_000,
+  },
+  body: smallConnectorBody(i),
+  isBase64Encoded: false,
+});
+
+async function drive(n: number, lanes: number, offset: number): Promise<{ accepted: number; latencies: number[] }> {
+  let next = 0;
+  let accepted = 0;
+  const latencies: number[] = [];
+  const lane = async () => {
+    while (next < n) {
+      const i = offset + next++;
+      const t0 = performance.now();
+      const response = await handler(event(i));
+      latencies.push(performance.now() - t0);
+      if (response.statusCode === 200) accepted += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  return { accepted, latencies };
+}
+
+const n = Number(count);
+const lanes = Number(concurrency);
+await drive(Math.min(500, n), lanes, 1_000_000); // warm-up: JIT, keep-alive connections
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+const { accepted, latencies } = await drive(n, lanes, 0);
+const wallSeconds = (performance.now() - t0) / 1000;
+const used = process.cpuUsage(cpu0);
+const sorted = [...latencies].sort((a, b) => a - b);
+const result: IntakeWorkerResult = {
+  requests: n,
+  accepted,
+  wallSeconds,
+  cpuMicrosPerRequest: (used.user + used.system) / n,
+  p50: spread(latencies).median,
+  p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0,
+};
+process.send?.(result, () => process.exit(0));

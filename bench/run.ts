@@ -1,0 +1,155 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { benchColdStart } from './cold-start.ts';
+import { benchEndToEnd } from './e2e.ts';
+import { benchForwarding } from './forwarding.ts';
+import { benchIntake } from './intake.ts';
+import { load, machineInfo } from './machine.ts';
+import { benchMapping } from './mapping.ts';
+import { type BenchResults, renderReport, targets } from './report.ts';
+import { estimateScale, readStackSizing } from './scale.ts';
+
+/**
+ * `npm run bench` (full, rewrites docs/benchmarks.md) and `npm run bench:quick` (tiny sizes, writes under .bench/).
+ * Both also write the raw figures as JSON (`--json`), which the CI smoke test reads.
+ */
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    json: { type: 'string' },
+    work: { type: 'string' },
+    render: { type: 'string' },
+  },
+});
+
+// `--render results.json`: rewrite the report from saved figures without measuring again.
+if (values.render) {
+  const saved = JSON.parse(readFileSync(values.render, 'utf8')) as BenchResults;
+  const target =
+    values.out ??
+    (saved.quick
+      ? `${new URL('..', import.meta.url).pathname}.bench/benchmarks-quick.md`
+      : `${new URL('..', import.meta.url).pathname}docs/benchmarks.md`);
+  writeFileSync(target, renderReport(saved));
+  process.stdout.write(`rendered ${values.render} → ${target}\n`);
+  process.exit(0);
+}
+const quick = values.quick ?? false;
+const ROOT = new URL('..', import.meta.url).pathname;
+// Scratch files and bundles; under the project so the bundles' external AWS SDK resolves from node_modules.
+const work = values.work ?? `${ROOT}.bench`;
+const out = values.out ?? (quick ? `${work}/benchmarks-quick.md` : `${ROOT}docs/benchmarks.md`);
+const json = values.json ?? (quick ? `${work}/results-quick.json` : `${work}/results.json`);
+
+const config = quick
+  ? {
+      mappingRuns: 5,
+      mappingRunMs: 40,
+      forwardEvents: 300,
+      forwardRuns: 1,
+      e2eRuns: 1,
+      e2eSeconds: 2,
+      e2eConnections: 10,
+      drainTimeoutMs: 20_000,
+      warmupSeconds: 1,
+      paced: { rate: 50, runs: 1, seconds: 1 },
+      rttEvents: 200,
+      rttRuns: 1,
+      intakeRequests: 200,
+      intakeRuns: 1,
+      imports: 2,
+    }
+  : {
+      mappingRuns: 5,
+      mappingRunMs: 1000,
+      forwardEvents: 50_000,
+      forwardRuns: 5,
+      e2eRuns: 5,
+      e2eSeconds: 4,
+      e2eConnections: 50,
+      drainTimeoutMs: 120_000,
+      warmupSeconds: 2,
+      paced: { rate: 200, runs: 5, seconds: 2 },
+      rttEvents: 5_000,
+      rttRuns: 5,
+      intakeRequests: 3000,
+      intakeRuns: 5,
+      imports: 20,
+    };
+
+/** Round trip to PostHog's EU/US ingestion from a nearby AWS region is tens of ms; 20 ms is a modest stand-in. */
+const RTT_MS = 20;
+const progress = (line: string) => process.stdout.write(`${line}\n`);
+const started = performance.now();
+const startedAt = new Date().toISOString();
+const loadBefore = load();
+mkdirSync(work, { recursive: true });
+
+progress(`bench${quick ? ' --quick' : ''}: ${JSON.stringify(config)}`);
+progress('1/4 mapping');
+const mapping = benchMapping({ runs: config.mappingRuns, runMs: config.mappingRunMs }, progress);
+progress('2/4 forwarding');
+const forwarding = await benchForwarding({ events: config.forwardEvents, runs: config.forwardRuns, dir: work }, progress);
+progress(`   forwarding with a ${RTT_MS} ms answer delay (a stand-in for the round trip to PostHog)`);
+const forwardingRtt = await benchForwarding(
+  {
+    events: config.rttEvents,
+    runs: config.rttRuns,
+    dir: work,
+    delayMs: RTT_MS,
+    ways: ['forwarder', 'posthog-node-flush', 'per-event-keepalive'],
+  },
+  progress,
+);
+progress('3/4 end to end');
+const endToEnd = await benchEndToEnd(
+  {
+    runs: config.e2eRuns,
+    seconds: config.e2eSeconds,
+    connections: config.e2eConnections,
+    drainTimeoutMs: config.drainTimeoutMs,
+    warmupSeconds: config.warmupSeconds,
+    paced: config.paced,
+  },
+  progress,
+);
+progress('   intake handler alone');
+const intake = await benchIntake({ requests: config.intakeRequests, concurrency: 10, runs: config.intakeRuns }, progress);
+progress('4/4 cold start');
+const coldStart = await benchColdStart({ imports: config.imports, dir: `${work}/bundles`, top: 8 }, progress);
+
+const forwarderRow = forwarding.find((f) => f.way === 'forwarder');
+const forwarderCpuMicros = forwarderRow ? (forwarderRow.cpuSeconds.median / forwarderRow.events) * 1e6 : 0;
+const scale = estimateScale({
+  requestsPerMinute: 200_000,
+  intakeCpuMicros: intake.cpuMicrosPerRequest.median,
+  forwarderCpuMicros,
+  ...readStackSizing(),
+});
+
+const results: BenchResults = {
+  quick,
+  startedAt,
+  seconds: (performance.now() - started) / 1000,
+  command: quick ? 'npm run bench:quick' : 'npm run bench',
+  machine: machineInfo(),
+  loadBefore,
+  loadAfter: load(),
+  config,
+  mapping,
+  forwarding,
+  forwardingRtt: { delayMs: RTT_MS, rows: forwardingRtt },
+  endToEnd,
+  intake,
+  coldStart,
+  scale,
+};
+writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(out, renderReport(results));
+const t = targets(results);
+progress(`done in ${Math.round(results.seconds)} s: ${out} (raw figures: ${json})`);
+progress(
+  `targets: mapping ${t.mapping ? 'met' : 'missed'}; vs posthog-node ${t.vsPostHogNode.toFixed(2)}×; vs one POST per event ${t.vsPerEvent.toFixed(1)}×; ` +
+    `p99 ${t.p99 ? 'met' : 'missed'}; lost ${t.forwarderLoss} + ${t.e2eLoss}; intake size ${t.intakeSize ? 'met' : 'missed'}, init ${t.intakeInit ? 'met' : 'missed'}`,
+);

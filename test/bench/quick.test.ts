@@ -1,0 +1,143 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { readBundleSettings } from '../../bench/cold-start.ts';
+import type { BenchResults } from '../../bench/report.ts';
+import { estimateScale, readStackSizing } from '../../bench/scale.ts';
+import { spread } from '../../bench/stats.ts';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+describe('bench helpers', () => {
+  it.each([
+    [[3], { median: 3, min: 3, max: 3, runs: 1 }],
+    [[5, 1, 3], { median: 3, min: 1, max: 5, runs: 3 }],
+    [[4, 1, 3, 2], { median: 2.5, min: 1, max: 4, runs: 4 }],
+  ])('spread(%j) gives the median, min and max', (values, expected) => {
+    expect(spread(values)).toEqual(expected);
+  });
+
+  it('reads the esbuild settings NodejsFunction uses from infra/function-defaults.ts', () => {
+    const settings = readBundleSettings();
+    expect(settings.target).toMatch(/^node\d+$/);
+    expect(settings.banner).toContain('createRequire');
+    expect(settings.external).toEqual(['@aws-sdk/*']);
+  });
+
+  it('fails with a message naming the file when the infra settings cannot be read', () => {
+    expect(() => readBundleSettings('export {};')).toThrow(/infra\/function-defaults\.ts/);
+  });
+
+  it('estimates concurrency from rate × duration and adds up the monthly cost', () => {
+    const estimate = estimateScale({
+      requestsPerMinute: 60_000,
+      intakeCpuMicros: 0,
+      forwarderCpuMicros: 0,
+      ...readStackSizing(),
+    });
+    expect(estimate.requestsPerSecond).toBe(1000);
+    // With no CPU cost the durations are the assumed round trips: 10 ms per intake call, 150 ms per 100-event batch.
+    expect(estimate.intake.concurrency).toBeCloseTo(10);
+    expect(estimate.forwarder.concurrency).toBeCloseTo(1.5);
+    expect(estimate.monthlyUsd.total).toBeCloseTo(estimate.monthlyUsd.apiGateway + estimate.monthlyUsd.lambda + estimate.monthlyUsd.sqs);
+  });
+});
+
+describe('npm run bench:quick (smoke: counts and zero loss, never timing)', () => {
+  let results: BenchResults;
+  let report: string;
+  let work: string;
+
+  beforeAll(async () => {
+    mkdirSync(join(ROOT, '.bench'), { recursive: true });
+    work = mkdtempSync(join(ROOT, '.bench', 'smoke-'));
+    await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'bench/run.ts',
+        '--quick',
+        '--work',
+        work,
+        '--out',
+        join(work, 'report.md'),
+        '--json',
+        join(work, 'results.json'),
+      ],
+      { cwd: ROOT, timeout: 110_000, maxBuffer: 10 * 1024 * 1024 },
+    );
+    results = JSON.parse(readFileSync(join(work, 'results.json'), 'utf8')) as BenchResults;
+    report = readFileSync(join(work, 'report.md'), 'utf8');
+  }, 120_000);
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('maps every benchmark body (connector small, 50 properties, Streams batch of 100)', () => {
+    expect(results.mapping.map((c) => [c.eventsPerBody, c.eventsPerSecond.runs])).toEqual([
+      [1, 5],
+      [1, 5],
+      [100, 5],
+    ]);
+  });
+
+  it('delivers every queued event exactly once through the forwarder, in batches of 100', () => {
+    const forwarder = results.forwarding.find((f) => f.way === 'forwarder');
+    expect(forwarder).toMatchObject({ events: 300, requests: 3, missing: 0, duplicates: 0, clientFailures: 0 });
+  });
+
+  it('delivers every event with one request each on the one-POST-per-event paths', () => {
+    for (const way of ['per-event-keepalive', 'per-event-new-connection']) {
+      const row = results.forwarding.find((f) => f.way === way);
+      expect(row).toBeDefined();
+      expect(row).toMatchObject({ missing: 0, duplicates: 0, clientFailures: 0, requests: row?.events });
+    }
+  });
+
+  it('delivers every event every way when the fake answers after a delay', () => {
+    expect(results.forwardingRtt.rows.map((f) => [f.way, f.missing, f.duplicates])).toEqual([
+      ['forwarder', 0, 0],
+      ['posthog-node-flush', 0, 0],
+      ['per-event-keepalive', 0, 0],
+    ]);
+  });
+
+  it('delivers every event through posthog-node when the relay flushes per batch', () => {
+    expect(results.forwarding.find((f) => f.way === 'posthog-node-flush')).toMatchObject({ missing: 0, duplicates: 0 });
+  });
+
+  it('delivers every event the intake accepted end to end (uuid sets equal)', () => {
+    const e = results.endToEnd;
+    expect(e.accepted).toBeGreaterThan(0);
+    expect(e).toMatchObject({ missing: 0, non2xx: 0, errors: 0 });
+    expect(e.received).toBe(e.accepted + e.unexpected);
+    // Events delivered without a read answer are at most the requests autocannon sent and stopped reading.
+    expect(e.unexpected).toBeLessThanOrEqual(e.unanswered);
+  });
+
+  it('queues every request the intake handler receives', () => {
+    expect(results.intake.rejected).toBe(0);
+  });
+
+  it('bundles both functions as deployed and with the SDK bundled, listing their heaviest modules', () => {
+    expect(results.coldStart.rows.map((r) => `${r.name}/${r.variant}`)).toEqual([
+      'intake/deployed',
+      'forwarder/deployed',
+      'intake/sdk-bundled',
+      'forwarder/sdk-bundled',
+    ]);
+    for (const row of results.coldStart.rows) {
+      expect(row.bundleBytes).toBeGreaterThan(0);
+      expect(row.heaviest.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('writes a report with the four tables and the scale note', () => {
+    for (const heading of ['## 1. Mapping', '## 2. Forwarding', '## 3. End to end', '## 4. Cold start', '## 5. Scale note']) {
+      expect(report).toContain(heading);
+    }
+  });
+});
