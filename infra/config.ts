@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { METRICS_NAMESPACE } from '../shared/observability.ts';
 import { resolvePostHogHost } from '../shared/posthog-host.ts';
 import { QUEUE_SETTINGS } from '../shared/queue-settings.ts';
