@@ -1,45 +1,32 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { type Metafile, build } from 'esbuild';
 import { type Spread, spread } from './stats.ts';
+import { BUNDLING, NODE_OPTIONS } from '../infra/function-defaults.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 export const FUNCTIONS = ['intake', 'forwarder'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
-/** What NodejsFunction passes to esbuild, read from infra/function-defaults.ts so the two cannot drift apart. */
+/** What NodejsFunction passes to esbuild: the very settings infra/function-defaults.ts deploys with. */
 export interface BundleSettings {
   target: string;
   banner: string;
   mainFields: string[];
-  /** NodejsFunction's default for Node.js ≥ 18 runtimes: the runtime provides AWS SDK v3. */
+  /** Packages left out of the bundle (none: the AWS SDK is bundled too). */
   external: string[];
   nodeOptions: string;
 }
 
-export function readBundleSettings(source = readFileSync(`${ROOT}infra/function-defaults.ts`, 'utf8')): BundleSettings {
-  const pick = (pattern: RegExp, what: string): string => {
-    const match = pattern.exec(source)?.[1];
-    if (match === undefined) throw new Error(`bench: could not read ${what} from infra/function-defaults.ts; update bench/cold-start.ts`);
-    return match;
-  };
-  const expect = (pattern: RegExp, what: string) => {
-    if (!pattern.test(source)) throw new Error(`bench: infra/function-defaults.ts no longer has ${what}; update bench/cold-start.ts`);
-  };
-  expect(/format:\s*OutputFormat\.ESM/, 'format: OutputFormat.ESM');
-  expect(/minify:\s*true/, 'minify: true');
-  expect(/sourceMap:\s*true/, 'sourceMap: true');
-  expect(/runtime:\s*Runtime\.NODEJS_(1[89]|2\d)_X/, 'a Node.js ≥ 18 runtime (AWS SDK v3 external)');
+export function readBundleSettings(): BundleSettings {
   return {
-    target: pick(/target:\s*'([^']+)'/, 'target'),
-    banner: pick(/banner:\s*"([^"]+)"/, 'banner'),
-    mainFields: pick(/mainFields:\s*\[([^\]]+)\]/, 'mainFields')
-      .split(',')
-      .map((s) => s.trim().replace(/^'|'$/g, '')),
-    external: ['@aws-sdk/*'],
-    nodeOptions: pick(/NODE_OPTIONS:\s*'([^']+)'/, 'NODE_OPTIONS'),
+    target: BUNDLING.target,
+    banner: BUNDLING.banner,
+    mainFields: [...BUNDLING.mainFields],
+    external: [...BUNDLING.externalModules],
+    nodeOptions: NODE_OPTIONS,
   };
 }
 
@@ -49,8 +36,8 @@ export interface HeavyModule {
   bytes: number;
 }
 
-/** `deployed`: infra's settings; `sdk-bundled`: the same with the AWS SDK bundled too (NodejsFunction `bundleAwsSDK: true`). */
-export type Variant = 'deployed' | 'sdk-bundled';
+/** `deployed`: infra's settings; `sdk-external`: the same with the AWS SDK left to the Lambda runtime (NodejsFunction's default). */
+export type Variant = 'deployed' | 'sdk-external';
 
 export interface ColdStartRow {
   name: FunctionName;
@@ -138,7 +125,7 @@ export async function bundleFunction(name: FunctionName, dir: string, settings =
     minify: true,
     sourcemap: true,
     outfile,
-    external: variant === 'deployed' ? settings.external : [],
+    external: variant === 'deployed' ? settings.external : ['@aws-sdk/*'],
     mainFields: settings.mainFields,
     banner: { js: settings.banner },
     metafile: true,
@@ -158,7 +145,7 @@ export async function benchColdStart(
 ): Promise<{ settings: BundleSettings; rows: ColdStartRow[] }> {
   const settings = readBundleSettings();
   const rows: ColdStartRow[] = [];
-  for (const variant of ['deployed', 'sdk-bundled'] as const) {
+  for (const variant of ['deployed', 'sdk-external'] as const) {
     for (const name of FUNCTIONS) {
       const { outfile, metafile } = await bundleFunction(name, options.dir, settings, variant);
       const times: number[] = [];

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { DEFAULTS } from '../infra/config.ts';
+import { SIZING } from '../infra/forwarder-stack.ts';
 
 /**
  * A back-of-the-envelope model of the deployed stack at MoEngage's maximum connector rate, fed with the CPU cost
@@ -81,16 +82,13 @@ function tiered(quantity: number, tiers: ReadonlyArray<{ upTo: number; usd: numb
   return cost;
 }
 
-/** Reads the memory sizes and the event source's maxConcurrency default from the stack, so the model follows infra. */
-export function readStackSizing(source = readFileSync(new URL('../infra/forwarder-stack.ts', import.meta.url), 'utf8')) {
-  const memory = (name: string): number => {
-    const match = new RegExp(`name: '${name}',\\s*memorySize: (\\d+)`).exec(source)?.[1];
-    if (match === undefined) throw new Error(`bench: could not read the ${name} memorySize from infra/forwarder-stack.ts`);
-    return Number(match);
+/** The memory sizes and the event source's maxConcurrency default, from the stack itself, so the model follows infra. */
+export function readStackSizing() {
+  return {
+    intakeMemoryMb: SIZING.intake.memoryMb,
+    forwarderMemoryMb: SIZING.forwarder.memoryMb,
+    forwarderMaxConcurrency: DEFAULTS.maxConcurrency,
   };
-  const concurrency = /maxConcurrency: props\.maxConcurrency \?\? (\d+)/.exec(source)?.[1];
-  if (concurrency === undefined) throw new Error('bench: could not read the event source maxConcurrency from infra/forwarder-stack.ts');
-  return { intakeMemoryMb: memory('intake'), forwarderMemoryMb: memory('forwarder'), forwarderMaxConcurrency: Number(concurrency) };
 }
 
 export function estimateScale(inputs: ScaleInputs): ScaleEstimate {

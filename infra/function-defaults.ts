@@ -1,11 +1,28 @@
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
+
+/** How each function is bundled (esbuild through NodejsFunction); bench/cold-start.ts builds with the same settings. */
+export const BUNDLING = {
+  format: OutputFormat.ESM,
+  minify: true,
+  sourceMap: true,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  // Bundle the AWS SDK too (the default leaves @aws-sdk/* to the runtime's copy): the deployed code then runs the
+  // exact SDK versions that package-lock.json pins and the tests ran, and starts faster (docs/benchmarks.md).
+  externalModules: [],
+  // Some CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+} satisfies BundlingOptions;
+
+/** NODE_OPTIONS of every function. */
+export const NODE_OPTIONS = '--enable-source-maps';
 
 export interface ServiceFunctionProps {
   /** functions/<name>/handler.ts; also the Powertools service name (the `service` metric dimension). */
@@ -54,24 +71,13 @@ export class ServiceFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       logGroup: this.logGroup,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: props.name,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        // Bundle the AWS SDK too (the default leaves @aws-sdk/* to the runtime's copy): the deployed code then
-        // runs the exact SDK versions that package-lock.json pins and the tests ran.
-        externalModules: [],
-        // Some CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
+      bundling: BUNDLING,
     });
   }
 }
