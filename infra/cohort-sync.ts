@@ -9,7 +9,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IConstruct } from 'constructs';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { SyncListSchema } from '../shared/cohort-sync/config.ts';
 import { resolvePostHogAppHost } from '../shared/cohort-sync/hosts.ts';
 import { METRICS_NAMESPACE } from '../shared/observability.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type FieldIssue, joinPath } from './warnings.ts';
 
 /** Turns zod issues into `{path, message}` errors a marketer can act on. */
