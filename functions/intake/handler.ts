@@ -1,14 +1,11 @@
 import { createSqsClient, LAMBDA_SQS_LIMITS } from '#shared/sqs-client';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { Agent } from 'undici';
 import { loadConfig, requireQueueUrl } from '#shared/config';
 import { createSqsEventQueue } from '#shared/event-queue';
 import { type HttpResponse, json } from '#shared/http-response';
-import { handleIntake, type IntakeDeps } from '#shared/intake';
+import { handleIntake, type IntakeDeps, type PostHogVerifier } from '#shared/intake';
 import { LIB_NAME } from '#shared/map-connector';
 import { createLogger, createMetrics } from '#shared/observability';
-import { postBatch } from '#shared/posthog-client';
-import { checkProjectKey } from '#shared/posthog-key-check';
 import { createSecrets } from '#shared/secrets';
 import { LIB_VERSION } from '#shared/version';
 
@@ -16,14 +13,14 @@ import { LIB_VERSION } from '#shared/version';
 const config = loadConfig();
 const logger = createLogger('intake');
 const metrics = createMetrics('intake');
-// For ?verify=1 only: one keep-alive pool per container. Two PostHog calls (key check, capture) of at most 2 s each
-// fit the intake's 6 s Lambda timeout and MoEngage's 5 s wait.
+// ?verify=1 only (MoEngage's Test button): its HTTP client (undici, half the bundle) is loaded on first use rather
+// than at every cold start. Two PostHog calls of at most 2 s each fit the 6 s Lambda timeout and MoEngage's 5 s wait.
 const VERIFY_TIMEOUT_MS = 2_000;
-const posthog = {
-  dispatcher: new Agent({ keepAliveTimeout: 30_000, connections: 4, connect: { timeout: VERIFY_TIMEOUT_MS } }),
-  timeoutMs: Math.min(config.posthogTimeoutMs, VERIFY_TIMEOUT_MS),
-  userAgent: `${LIB_NAME}/${LIB_VERSION}`,
-};
+let verifier: Promise<PostHogVerifier> | undefined;
+const loadVerifier = (): Promise<PostHogVerifier> =>
+  (verifier ??= import('#shared/posthog-verifier').then(({ createPostHogVerifier }) =>
+    createPostHogVerifier({ timeoutMs: Math.min(config.posthogTimeoutMs, VERIFY_TIMEOUT_MS), userAgent: `${LIB_NAME}/${LIB_VERSION}` }),
+  ));
 const deps: IntakeDeps = {
   config,
   secrets: createSecrets(config),
@@ -33,8 +30,8 @@ const deps: IntakeDeps = {
   now: () => new Date(),
   libVersion: LIB_VERSION,
   verify: {
-    post: (destination, apiKey, events) => postBatch(posthog, destination, apiKey, events),
-    checkKey: (destination, apiKey) => checkProjectKey(posthog, destination, apiKey),
+    post: async (destination, apiKey, events) => (await loadVerifier()).post(destination, apiKey, events),
+    checkKey: async (destination, apiKey) => (await loadVerifier()).checkKey(destination, apiKey),
   },
 };
 
