@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { CAPTURE_PATHS, decodeCaptureRequest, readBody } from '../local/capture-protocol.ts';
+import { closeServer, listenOnLoopback } from '../local/loopback.ts';
 
 /** What the recording fake has seen since it started or was last reset. */
 export interface CaptureStats {
@@ -65,11 +65,10 @@ export async function startRecordingFake(options: { delayMs?: number } = {}): Pr
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"Ok"}');
   });
   server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const url = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     stats: () => {
       const cpu = process.cpuUsage(cpuStart);
       return { ...counters, uniqueUuids: uuids.size, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
@@ -80,10 +79,6 @@ export async function startRecordingFake(options: { delayMs?: number } = {}): Pr
       counters = { requests: 0, bytes: 0, bodyBytes: 0, events: 0, withoutUuid: 0 };
       cpuStart = process.cpuUsage();
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }

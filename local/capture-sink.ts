@@ -2,6 +2,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { dirname } from 'node:path';
 import { CAPTURE_PATHS, decodeCaptureRequest, FLAGS_PATHS, readBody } from './capture-protocol.ts';
+import { closeServer, listenOnLoopback } from './loopback.ts';
 
 export interface CaptureSink {
   url: string;
@@ -38,12 +39,5 @@ export async function startCaptureSink(options: { file: string; port?: number; p
       return reply(400, { error: `failed to parse request: ${(error as Error).message}` });
     }
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    file: options.file,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return { url: await listenOnLoopback(server, options.port ?? 0), file: options.file, close: () => closeServer(server) };
 }

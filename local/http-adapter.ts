@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readBody } from './capture-protocol.ts';
+import { closeServer, listenOnLoopback } from './loopback.ts';
 
 export type HttpApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -53,7 +54,7 @@ export function toHttpApiEvent(req: IncomingMessage, body: Buffer, now: Date): A
 /** A node:http server that hands every request to the real intake handler. */
 export async function startHttpAdapter(
   handler: HttpApiHandler,
-  options: { port?: number; host?: string } = {},
+  options: { port?: number } = {},
 ): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const server = createServer(async (req, res) => {
     try {
@@ -67,20 +68,5 @@ export async function startHttpAdapter(
         .end(JSON.stringify({ status: 'error', message: (error as Error).message }));
     }
   });
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://${host}:${port}`,
-    server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: await listenOnLoopback(server, options.port ?? 0), server, close: () => closeServer(server) };
 }

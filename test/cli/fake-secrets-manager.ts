@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readBody } from '../../local/capture-protocol.ts';
+import { closeServer, listenOnLoopback } from '../../local/loopback.ts';
 
 /**
  * A Secrets Manager on 127.0.0.1 speaking the AWS JSON 1.1 protocol the SDK uses (`X-Amz-Target:
@@ -60,16 +60,11 @@ export async function startFakeSecretsManager(initial: Record<string, string> = 
     }
     return reply(400, { __type: 'InvalidRequestException', message: `unsupported operation ${target}` }, 'InvalidRequestException');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const url = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     secrets,
     puts,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -1,6 +1,5 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sendTest } from '../../cli/send-test.ts';
@@ -8,6 +7,7 @@ import { formatSendTestReport } from '../../cli/send-test-report.ts';
 import { type LocalStack, startLocalStack } from '../../local/runner.ts';
 import { type FakePostHog, startFakePostHog } from '../support/fake-posthog.ts';
 import { type Harness, harness } from './harness.ts';
+import { closeServer, listenOnLoopback } from '../../local/loopback.ts';
 
 /** A stand-in intake that answers every request as told, to pin down how send-test reads each answer. */
 async function startFakeIntake(answer: (url: string) => { status: number; body: unknown } | 'hang') {
@@ -22,16 +22,11 @@ async function startFakeIntake(answer: (url: string) => { status: number; body: 
       res.writeHead(a.status, { 'content-type': 'application/json' }).end(JSON.stringify(a.body));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const url = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { CAPTURE_PATHS, type CaptureRequest, decodeCaptureRequest, FLAGS_PATHS, readBody } from '../../local/capture-protocol.ts';
+import { closeServer, listenOnLoopback } from '../../local/loopback.ts';
 
 /** What the fake answers to one capture request. Default: 200 {"status":"Ok"} and every event stored. */
 export interface FakeReply {
@@ -115,11 +115,10 @@ export async function startFakePostHog(initial?: FakeBehaviour): Promise<FakePos
       .writeHead(status, { 'content-type': 'application/json', ...reply.headers })
       .end(reply.body ?? (status < 300 ? '{"status":"Ok"}' : `HTTP ${status}`));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const url = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
     events,
     flagsRequests,
@@ -153,10 +152,6 @@ export async function startFakePostHog(initial?: FakeBehaviour): Promise<FakePos
         waiters.add(check);
         check();
       }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }

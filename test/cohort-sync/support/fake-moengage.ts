@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from '../../../local/loopback.ts';
 
 export interface MoEngageRequest {
   at: number;
@@ -109,9 +109,9 @@ export async function startFakeMoEngage(options: FakeMoEngageOptions = {}): Prom
       .writeHead(200, { 'content-type': 'application/json' })
       .end(JSON.stringify({ status: 'success', message: 'Your request has been accepted and will be processed soon.' }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
     requests,
     accepted: () => requests.filter((r) => r.status === 200),
     segment: (cohortId) => segments.get(cohortId)?.members ?? new Set(),
@@ -119,10 +119,6 @@ export async function startFakeMoEngage(options: FakeMoEngageOptions = {}): Prom
     intercept: (next) => {
       hook = next;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }

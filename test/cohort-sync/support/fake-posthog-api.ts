@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from '../../../local/loopback.ts';
 
 /** A person as PostHog's cohort persons endpoint serializes it. */
 export interface FakePerson {
@@ -75,8 +75,7 @@ export async function startFakePostHogApi(validKey = 'phx_test_key'): Promise<Fa
     // PostHog sets `next` whenever the page is full (len(results) >= limit), as in posthog/api/cohort.py.
     return send(200, { results, next: results.length >= limit ? nextUrl.toString() : null, previous: null });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = await listenOnLoopback(server);
   return {
     url: base,
     requests,
@@ -85,11 +84,7 @@ export async function startFakePostHogApi(validKey = 'phx_test_key'): Promise<Fa
     intercept: (next) => {
       hook = next;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }
 
