@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { Agent, type Dispatcher, request } from 'undici';
 import type { PostHogEvent } from './posthog-event.ts';
+import { describeRequestFailure } from './request-failure.ts';
 import { parseRetryAfter } from './retry-policy.ts';
 
 /** How a capture response is treated (DESIGN.md, "Delivery semantics"; reference/posthog-capture.md, "Responses"). */
@@ -94,17 +95,7 @@ async function postBody(deps: PostHogClientDeps, baseUrl: string, json: string):
       retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, (deps.now ?? Date.now)()),
     };
   } catch (error) {
-    const err = error as Error & { code?: string };
-    const timedOut =
-      err.name === 'TimeoutError' ||
-      err.name === 'AbortError' ||
-      err.code === 'UND_ERR_HEADERS_TIMEOUT' ||
-      err.code === 'UND_ERR_BODY_TIMEOUT' ||
-      err.code === 'UND_ERR_CONNECT_TIMEOUT';
-    const message =
-      err.name === 'TimeoutError' || err.name === 'AbortError'
-        ? `timed out after ${deps.timeoutMs} ms`
-        : `${err.code ?? err.name}: ${err.message}`;
+    const { message, timedOut } = describeRequestFailure(error, deps.timeoutMs);
     return { ok: false, kind: 'retryable', status: undefined, message, retryAfterMs: undefined, failure: timedOut ? 'timeout' : 'network' };
   }
 }

@@ -1,5 +1,6 @@
 import { request } from 'undici';
 import type { PostHogClientDeps } from './posthog-client.ts';
+import { describeRequestFailure } from './request-failure.ts';
 
 /**
  * Capture answers 200 even for an unknown project key; PostHog's flags endpoint answers 401 for one
@@ -38,9 +39,8 @@ export async function checkProjectKey(deps: PostHogClientDeps, baseUrl: string, 
       }
       if (response.statusCode !== 404) return { status: 'unchecked', reason: `${route} answered HTTP ${response.statusCode}` };
     } catch (error) {
-      const err = error as Error & { code?: string };
-      const why =
-        err.name === 'TimeoutError' || err.name === 'AbortError' ? `timed out after ${deps.timeoutMs} ms` : (err.code ?? err.name);
+      const failure = describeRequestFailure(error, deps.timeoutMs);
+      const why = failure.aborted ? failure.message : failure.code;
       return { status: 'unchecked', reason: `${route} could not be reached (${why})` };
     }
   }

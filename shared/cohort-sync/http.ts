@@ -1,5 +1,6 @@
 import { type Dispatcher, request } from 'undici';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from '../retry-policy.ts';
+import { describeRequestFailure } from '../request-failure.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 /** What the cohort-sync HTTP clients need, injected: no globals, no wall clock. */
@@ -59,11 +60,7 @@ export async function requestWithRetry(
       retryAfterMs = parseRetryAfter(Array.isArray(header) ? header[0] : header, deps.now());
       if (!isRetryableStatus(status)) return { ok: false, status, message, attempts: attempt, retryable: false };
     } catch (error) {
-      const err = error as Error & { code?: string };
-      message =
-        err.name === 'TimeoutError' || err.name === 'AbortError'
-          ? `timed out after ${deps.timeoutMs} ms`
-          : `${err.code ?? err.name}: ${err.message}`;
+      message = describeRequestFailure(error, deps.timeoutMs).message;
     }
     if (attempt >= deps.retry.attempts) return { ok: false, status, message, attempts: attempt, retryable: true };
     const delayMs = backoffDelay(deps.retry, attempt, deps.random, retryAfterMs);

@@ -1,0 +1,25 @@
+const UNDICI_TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** What went wrong with an HTTP request that got no response (undici error, or the AbortSignal timeout). */
+export interface RequestFailure {
+  /** The request's own timeout (AbortSignal) fired. */
+  aborted: boolean;
+  /** Any timeout: the AbortSignal, or undici's connect/headers/body timeouts. */
+  timedOut: boolean;
+  /** undici's error code, else the error's name (e.g. ECONNRESET, UND_ERR_SOCKET). */
+  code: string;
+  /** `timed out after N ms`, or `<code>: <message>`. */
+  message: string;
+}
+
+export function describeRequestFailure(error: unknown, timeoutMs: number): RequestFailure {
+  const err = error as Error & { code?: string };
+  const aborted = err.name === 'TimeoutError' || err.name === 'AbortError';
+  const code = err.code ?? err.name;
+  return {
+    aborted,
+    timedOut: aborted || (err.code !== undefined && UNDICI_TIMEOUTS.has(err.code)),
+    code,
+    message: aborted ? `timed out after ${timeoutMs} ms` : `${code}: ${err.message}`,
+  };
+}
