@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { encodeMessage, MAX_MESSAGE_BYTES, messageSize, type QueueMessage } from './event-queue.ts';
-import { json } from './http-response.ts';
+import { isQueryFlagOn, json } from './http-response.ts';
 import { type IntakeDeps, type Outcome, reject, unavailable } from './intake-outcome.ts';
 import { eventPath, mapConnectorBody } from './map-connector.ts';
 import { count } from './observability.ts';
@@ -8,9 +8,6 @@ import { summarize } from './posthog-event.ts';
 import { parseRequestBody } from './request-body.ts';
 import { verifyDelivery } from './verify-delivery.ts';
 import type { FieldIssue } from './warnings.ts';
-
-/** `?dry_run`, `?dry_run=1`, `?dry_run=true` are on; absent, `0`, `false`, `no` are off. */
-const isOn = (value: string | undefined): boolean => value !== undefined && !['0', 'false', 'no'].includes(value.toLowerCase());
 
 /** POST /v1/connector: parse → map → (size check) → dry run, verify, or queue. */
 export async function handleConnector(event: APIGatewayProxyEventV2, deps: IntakeDeps): Promise<Outcome> {
@@ -46,10 +43,10 @@ export async function handleConnector(event: APIGatewayProxyEventV2, deps: Intak
   const summary = { ...log, events: events.length, warning_paths: warnings.map((w) => w.path), uuids: events.map((e) => e.uuid) };
 
   const params = event.queryStringParameters ?? {};
-  if (isOn(params.dry_run)) {
+  if (isQueryFlagOn(params.dry_run)) {
     return { response: json(200, { status: 'dry_run', events, warnings }), outcome: 'dry_run', log: summary };
   }
-  if (isOn(params.verify)) return verifyDelivery(events, warnings, apiKey, deps, summary);
+  if (isQueryFlagOn(params.verify)) return verifyDelivery(events, warnings, apiKey, deps, summary);
   try {
     await deps.queue.enqueue(messages);
   } catch (error) {

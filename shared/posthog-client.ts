@@ -86,13 +86,12 @@ async function postBody(deps: PostHogClientDeps, baseUrl: string, json: string):
     const text = (await response.body.text()).slice(0, MAX_MESSAGE_CHARS);
     const kind = classifyStatus(response.statusCode);
     if (kind === 'ok') return { ok: true, status: response.statusCode };
-    const retryAfter = response.headers['retry-after'];
     return {
       ok: false,
       kind,
       status: response.statusCode,
       message: text || `HTTP ${response.statusCode}`,
-      retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, (deps.now ?? Date.now)()),
+      retryAfterMs: parseRetryAfter(response.headers['retry-after'], (deps.now ?? Date.now)()),
     };
   } catch (error) {
     const { message, timedOut } = describeRequestFailure(error, deps.timeoutMs);

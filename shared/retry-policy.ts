@@ -19,7 +19,8 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
  * `Retry-After` in delta-seconds or an HTTP date (RFC 9110 §10.2.3; every date form starts with the day name), in
  * milliseconds from `nowMs`; undefined when absent or invalid.
  */
-export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
+export function parseRetryAfter(header: string | string[] | undefined, nowMs: number): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
   if (value === undefined || value.trim() === '') return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Config } from './config.ts';
 import { encodeMessage, MAX_MESSAGE_BYTES, messageSize, type QueueMessage, QueueUnavailableError } from './event-queue.ts';
-import { json } from './http-response.ts';
+import { isQueryFlagOn, json } from './http-response.ts';
 import { type IntakeDeps, type Outcome, reject, unavailable } from './intake-outcome.ts';
 import { type MappedStreamsEvent, mapStreamsBatch, type StreamsRejection } from './map-streams.ts';
 import { count, countWithDimension } from './observability.ts';
@@ -48,7 +48,7 @@ export async function handleStreams(event: APIGatewayProxyEventV2, deps: Streams
   const warnings = mapped.warnings;
   const counts = { moe_request_id: mapped.requestId, events: events.length, rejected: rejectedEvents.length, warnings: warnings.length };
 
-  if (isOn(event.queryStringParameters?.dry_run)) {
+  if (isQueryFlagOn(event.queryStringParameters?.dry_run)) {
     return { response: json(200, { status: 'dry_run', events, rejected: rejectedEvents, warnings }), outcome: 'dry_run', log: counts };
   }
   try {
@@ -87,5 +87,3 @@ function splitBySize(
   }
   return { accepted, tooLarge };
 }
-
-const isOn = (value: string | undefined): boolean => value === '1' || value === 'true';

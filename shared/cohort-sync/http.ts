@@ -56,8 +56,7 @@ export async function requestWithRetry(
       status = response.statusCode;
       if (status >= 200 && status < 300) return { ok: true, status, text, attempts: attempt };
       message = text.slice(0, MAX_MESSAGE_CHARS) || `HTTP ${status}`;
-      const header = response.headers['retry-after'];
-      retryAfterMs = parseRetryAfter(Array.isArray(header) ? header[0] : header, deps.now());
+      retryAfterMs = parseRetryAfter(response.headers['retry-after'], deps.now());
       if (!isRetryableStatus(status)) return { ok: false, status, message, attempts: attempt, retryable: false };
     } catch (error) {
       message = describeRequestFailure(error, deps.timeoutMs).message;
