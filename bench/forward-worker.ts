@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { encodeMessage } from '#shared/event-queue';
-import type { PostHogEvent } from '#shared/posthog-event';
-import { QUEUE_SETTINGS } from '#shared/queue-settings';
+import { encodeMessage } from '#shared/queue/event-queue';
+import type { PostHogEvent } from '#shared/posthog/event';
+import { QUEUE_SETTINGS } from '#shared/queue/settings';
 import { cpuSecondsSince } from './stats.ts';
 import { BENCH_API_KEY } from './workload.ts';
 

@@ -1,5 +1,5 @@
-import { mapConnectorBody } from '#shared/map-connector';
-import { mapStreamsBatch } from '#shared/map-streams';
+import { mapConnectorBody } from '#shared/connector/map-connector';
+import { mapStreamsBatch } from '#shared/streams/map-streams';
 import { type Spread, spread } from './stats.ts';
 import { mappingContext, smallConnectorBody, streamsBatchBody, streamsContext, wideConnectorBody } from './workload.ts';
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { type MappingContext, mapConnectorBody } from '#shared/map-connector';
-import type { StreamsMappingContext } from '#shared/map-streams';
-import { OUTREACH_EVENTS } from '#shared/outreach-events';
-import type { PostHogEvent } from '#shared/posthog-event';
+import { type MappingContext, mapConnectorBody } from '#shared/connector/map-connector';
+import type { StreamsMappingContext } from '#shared/streams/map-streams';
+import { OUTREACH_EVENTS } from '#shared/mapping/outreach-events';
+import type { PostHogEvent } from '#shared/posthog/event';
 
 /** The benchmarks' fixed inputs: deterministic, so every run and every way delivers exactly the same events. */
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createSqsClient } from '#shared/sqs-client';
+import { createSqsClient } from '#shared/platform/sqs-client';
 import type { AwsTarget, CliDeps, Output } from './io.ts';
 
 /** The local runner's SQS accepts any credentials (local/sqs-server.ts LOCAL_AWS). */

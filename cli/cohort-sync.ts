@@ -3,8 +3,8 @@ import { Agent, type Dispatcher } from 'undici';
 import { type CohortSyncConfig, loadCohortSyncConfig } from '#shared/cohort-sync/config';
 import { createRuntime, type RuntimeDeps } from '#shared/cohort-sync/runtime';
 import { type ProgressEvent, type RunTotals, runCohortSyncs, type SyncSummary } from '#shared/cohort-sync/sync';
-import { readSecretsManager } from '#shared/secrets';
-import { LIB_VERSION } from '#shared/version';
+import { readSecretsManager } from '#shared/platform/secrets';
+import { LIB_VERSION } from '#shared/mapping/library';
 
 export const COHORT_SYNC_USAGE = `usage: cohort-sync run [--once] [--dry-run] [--force]
 

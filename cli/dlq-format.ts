@@ -1,6 +1,6 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 
-/** A dead-lettered message, described for an operator (pure; see shared/dead-letter.ts for the attributes). */
+/** A dead-lettered message, described for an operator (pure; see shared/delivery/dead-letter.ts for the attributes). */
 export interface DeadLetterView {
   messageId: string;
   event: string | undefined;

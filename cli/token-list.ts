@@ -1,4 +1,4 @@
-import { parseTokenList } from '#shared/secrets';
+import { parseTokenList } from '#shared/platform/secrets';
 import { CommandError, UsageError } from './io.ts';
 
 /** `phc_` followed by the key's characters; personal keys (`phx_`) and anything else are refused. */

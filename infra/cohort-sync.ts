@@ -12,7 +12,7 @@ import { Construct, type IConstruct } from 'constructs';
 import type * as z from 'zod';
 import { SyncListSchema } from '../shared/cohort-sync/config.ts';
 import { resolvePostHogAppHost } from '../shared/cohort-sync/hosts.ts';
-import { METRICS_NAMESPACE } from '../shared/observability.ts';
+import { METRICS_NAMESPACE } from '../shared/platform/observability.ts';
 import { ServiceFunction } from './function-defaults.ts';
 
 const STATE_PREFIX = 'cohort-sync/';

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { METRICS_NAMESPACE } from '../shared/observability.ts';
-import { resolvePostHogHost } from '../shared/posthog-host.ts';
-import { QUEUE_SETTINGS } from '../shared/queue-settings.ts';
+import { METRICS_NAMESPACE } from '../shared/platform/observability.ts';
+import { resolvePostHogHost } from '../shared/posthog/host.ts';
+import { QUEUE_SETTINGS } from '../shared/queue/settings.ts';
 
 /** CloudWatch Logs retention values (days) that CloudFormation accepts. */
 const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];

@@ -7,7 +7,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { QUEUE_SETTINGS } from '../shared/queue-settings.ts';
+import { QUEUE_SETTINGS } from '../shared/queue/settings.ts';
 import { CohortSync } from './cohort-sync.ts';
 import { metricsNamespace, type StackConfig } from './config.ts';
 import { ServiceFunction } from './function-defaults.ts';

@@ -25,7 +25,7 @@ export interface LocalStack {
 
 export const LOCAL_SINK_API_KEY = 'phc_local_capture_sink';
 export const DEFAULT_SINK_FILE = '.local/captured-events.ndjson';
-/** Optional settings handed to the handlers as they are (see shared/config.ts). */
+/** Optional settings handed to the handlers as they are (see shared/platform/config.ts). */
 const PASSED_THROUGH = [
   'MAX_BODY_BYTES',
   'STRICT_MODE',

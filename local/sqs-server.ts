@@ -1,7 +1,7 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { createSqsClient } from '#shared/sqs-client';
+import { createSqsClient } from '#shared/platform/sqs-client';
 import { buildApp } from 'fauxqs';
-import { QUEUE_SETTINGS } from '#shared/queue-settings';
+import { QUEUE_SETTINGS } from '#shared/queue/settings';
 
 export interface LocalSqs {
   endpoint: string;

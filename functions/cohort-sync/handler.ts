@@ -4,9 +4,9 @@ import { Agent } from 'undici';
 import { loadCohortSyncConfig } from '#shared/cohort-sync/config';
 import { createRuntime } from '#shared/cohort-sync/runtime';
 import { type RunTotals, runCohortSyncs } from '#shared/cohort-sync/sync';
-import { count, createLogger, createMetrics } from '#shared/observability';
-import { readSecretsManager } from '#shared/secrets';
-import { LIB_VERSION } from '#shared/version';
+import { count, createLogger, createMetrics } from '#shared/platform/observability';
+import { readSecretsManager } from '#shared/platform/secrets';
+import { LIB_VERSION } from '#shared/mapping/library';
 
 const config = loadCohortSyncConfig();
 const logger = createLogger('cohort-sync');

@@ -1,14 +1,14 @@
-import { loadConfig, requireQueueUrl } from '#shared/config';
-import { createDeadLetterQueue } from '#shared/dead-letter';
-import { createForwarderHandler } from '#shared/forwarder';
-import { LIB_NAME } from '#shared/map-connector';
-import { createLogger, createMetrics } from '#shared/observability';
-import { CONNECT_TIMEOUT_MS, createPostHogDispatcher, postRawBatch } from '#shared/posthog-client';
-import { DEFAULT_RETRY } from '#shared/retry-policy';
-import { createSecrets } from '#shared/secrets';
-import { createSqsClient, LAMBDA_SQS_LIMITS } from '#shared/sqs-client';
-import { LIB_VERSION } from '#shared/version';
-import { createVisibilityController, DEFAULT_VISIBILITY } from '#shared/visibility';
+import { loadConfig, requireQueueUrl } from '#shared/platform/config';
+import { createDeadLetterQueue } from '#shared/delivery/dead-letter';
+import { createForwarderHandler } from '#shared/delivery/sqs-batch-handler';
+import { LIB_NAME } from '#shared/connector/map-connector';
+import { createLogger, createMetrics } from '#shared/platform/observability';
+import { CONNECT_TIMEOUT_MS, createPostHogDispatcher, postRawBatch } from '#shared/posthog/capture-client';
+import { DEFAULT_RETRY } from '#shared/lib/retry-policy';
+import { createSecrets } from '#shared/platform/secrets';
+import { createSqsClient, LAMBDA_SQS_LIMITS } from '#shared/platform/sqs-client';
+import { LIB_VERSION } from '#shared/mapping/library';
+import { createVisibilityController, DEFAULT_VISIBILITY } from '#shared/delivery/visibility';
 
 const config = loadConfig();
 if (!config.dlqUrl) throw new Error('invalid configuration: DLQ_URL is required');

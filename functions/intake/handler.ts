@@ -1,13 +1,13 @@
-import { createSqsClient, LAMBDA_SQS_LIMITS } from '#shared/sqs-client';
+import { createSqsClient, LAMBDA_SQS_LIMITS } from '#shared/platform/sqs-client';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { loadConfig, requireQueueUrl } from '#shared/config';
-import { createSqsEventQueue } from '#shared/event-queue';
-import { type HttpResponse, json } from '#shared/http-response';
-import { handleIntake, type IntakeDeps, type PostHogVerifier } from '#shared/intake';
-import { LIB_NAME } from '#shared/map-connector';
-import { createLogger, createMetrics } from '#shared/observability';
-import { createSecrets } from '#shared/secrets';
-import { LIB_VERSION } from '#shared/version';
+import { loadConfig, requireQueueUrl } from '#shared/platform/config';
+import { createSqsEventQueue } from '#shared/queue/event-queue';
+import { type HttpResponse, json } from '#shared/intake/http-response';
+import { handleIntake, type IntakeDeps, type PostHogVerifier } from '#shared/intake/router';
+import { LIB_NAME } from '#shared/connector/map-connector';
+import { createLogger, createMetrics } from '#shared/platform/observability';
+import { createSecrets } from '#shared/platform/secrets';
+import { LIB_VERSION } from '#shared/mapping/library';
 
 // Built once per cold start; a bad configuration fails here, naming the variable.
 const config = loadConfig();
@@ -18,7 +18,7 @@ const metrics = createMetrics('intake');
 const VERIFY_TIMEOUT_MS = 2_000;
 let verifier: Promise<PostHogVerifier> | undefined;
 const loadVerifier = (): Promise<PostHogVerifier> =>
-  (verifier ??= import('#shared/posthog-verifier').then(({ createPostHogVerifier }) =>
+  (verifier ??= import('#shared/intake/posthog-verifier').then(({ createPostHogVerifier }) =>
     createPostHogVerifier({ timeoutMs: Math.min(config.posthogTimeoutMs, VERIFY_TIMEOUT_MS), userAgent: `${LIB_NAME}/${LIB_VERSION}` }),
   ));
 const deps: IntakeDeps = {

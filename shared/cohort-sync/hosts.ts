@@ -1,4 +1,4 @@
-import { type PostHogHostResult, resolveHost } from '../posthog-host.ts';
+import { type PostHogHostResult, resolveHost } from '../posthog/host.ts';
 import type { Credentials } from './config.ts';
 
 /**

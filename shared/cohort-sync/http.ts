@@ -1,6 +1,6 @@
 import { type Dispatcher, request } from 'undici';
-import { backoffDelay, parseRetryAfter, type RetryPolicy } from '../retry-policy.ts';
-import { describeRequestFailure } from '../request-failure.ts';
+import { backoffDelay, parseRetryAfter, type RetryPolicy } from '../lib/retry-policy.ts';
+import { describeRequestFailure } from '../lib/request-failure.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 /** What the cohort-sync HTTP clients need, injected: no globals, no wall clock. */

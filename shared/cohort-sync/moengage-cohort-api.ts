@@ -1,6 +1,6 @@
 import type { Credentials } from './config.ts';
 import { type HttpDeps, requestWithRetry } from './http.ts';
-import { packBySize } from '../pack.ts';
+import { packBySize } from '../lib/pack.ts';
 
 /**
  * MoEngage Cohort Sync API (moengage/moengage-documentation api/cohort-audience/cohort-audience.yaml):

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Dispatcher } from 'undici';
-import type { RetryPolicy } from '../retry-policy.ts';
+import type { RetryPolicy } from '../lib/retry-policy.ts';
 import { type CohortSync, type CohortSyncConfig, CohortSyncConfigError, type Credentials, parseSecret } from './config.ts';
 import { moengageBaseUrl } from './hosts.ts';
 import type { HttpDeps } from './http.ts';

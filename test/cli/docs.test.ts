@@ -98,7 +98,7 @@ describe('docs/troubleshooting.md shows what send-test prints', () => {
       maskedToken: 'wr…',
       timeoutMs: 5000,
       mode: 'send',
-      // The intake's 401 body (shared/intake.ts).
+      // The intake's 401 body (shared/intake/router.ts).
       main: {
         kind: 'response',
         status: 401,

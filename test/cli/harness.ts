@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createSqsClient } from '#shared/sqs-client';
+import { createSqsClient } from '#shared/platform/sqs-client';
 import { clientConfig } from '../../cli/aws-clients.ts';
 import type { CliDeps, Output } from '../../cli/io.ts';
 import { run } from '../../cli/main.ts';

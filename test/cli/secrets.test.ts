@@ -1,5 +1,5 @@
-import { isAuthorized } from '#shared/auth';
-import { parseTokenList } from '#shared/secrets';
+import { isAuthorized } from '#shared/intake/auth';
+import { parseTokenList } from '#shared/platform/secrets';
 import { addToken, checkProjectKey, retireTokens } from '../../cli/token-list.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from './fake-secrets-manager.ts';
 import { type Harness, harness } from './harness.ts';

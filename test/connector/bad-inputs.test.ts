@@ -1,4 +1,4 @@
-import { handleIntake } from '#shared/intake';
+import { handleIntake } from '#shared/intake/router';
 import { bearer, httpApiEvent } from '../support/events.ts';
 import { intakeDeps, TOKEN } from './support/intake-deps.ts';
 

@@ -1,7 +1,7 @@
 import { Agent } from 'undici';
-import { handleIntake } from '#shared/intake';
-import { postBatch } from '#shared/posthog-client';
-import { checkProjectKey, KEY_CHECK_DISTINCT_ID } from '#shared/posthog-key-check';
+import { handleIntake } from '#shared/intake/router';
+import { postBatch } from '#shared/posthog/capture-client';
+import { checkProjectKey, KEY_CHECK_DISTINCT_ID } from '#shared/posthog/key-check';
 import { bearer, httpApiEvent } from '../support/events.ts';
 import { type FakePostHog, startFakePostHog } from '../support/fake-posthog.ts';
 import { MOENGAGE_RECIPE_RENDERED } from './fixtures/cases.ts';

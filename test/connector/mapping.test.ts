@@ -1,8 +1,8 @@
-import { type MappingContext, mapConnectorBody } from '#shared/map-connector';
-import { OUTREACH_EVENTS } from '#shared/outreach-events';
-import type { PostHogEvent } from '#shared/posthog-event';
-import { parseRequestBody } from '#shared/request-body';
-import type { FieldIssue } from '#shared/warnings';
+import { type MappingContext, mapConnectorBody } from '#shared/connector/map-connector';
+import { OUTREACH_EVENTS } from '#shared/mapping/outreach-events';
+import type { PostHogEvent } from '#shared/posthog/event';
+import { parseRequestBody } from '#shared/intake/request-body';
+import type { FieldIssue } from '#shared/mapping/warnings';
 import { CASES } from './fixtures/cases.ts';
 
 const ctx = (overrides: Partial<MappingContext> = {}): MappingContext => ({

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { coerceString, coerceValue } from '#shared/coerce';
-import { handleIntake } from '#shared/intake';
-import { type MappingContext, mapConnectorBody } from '#shared/map-connector';
-import { OUTREACH_EVENTS } from '#shared/outreach-events';
-import { parseForm, parseRequestBody } from '#shared/request-body';
-import { templateProblem } from '#shared/template-hygiene';
+import { coerceString, coerceValue } from '#shared/mapping/coerce';
+import { handleIntake } from '#shared/intake/router';
+import { type MappingContext, mapConnectorBody } from '#shared/connector/map-connector';
+import { OUTREACH_EVENTS } from '#shared/mapping/outreach-events';
+import { parseForm, parseRequestBody } from '#shared/intake/request-body';
+import { templateProblem } from '#shared/mapping/template-hygiene';
 import { bearer, httpApiEvent } from '../support/events.ts';
 import { intakeDeps, TOKEN } from './support/intake-deps.ts';
 

@@ -1,11 +1,11 @@
-import { extractToken, isAuthorized } from '#shared/auth';
-import { coerceString, coerceValue, isIdLikeKey, parsePythonList } from '#shared/coerce';
-import { checkStructure } from '#shared/input-limits';
-import { type MappingContext, mapConnectorBody } from '#shared/map-connector';
-import { OUTREACH_EVENTS } from '#shared/outreach-events';
-import { parseForm, parseRequestBody } from '#shared/request-body';
-import { templateProblem } from '#shared/template-hygiene';
-import { normalizeTimestamp } from '#shared/timestamp';
+import { extractToken, isAuthorized } from '#shared/intake/auth';
+import { coerceString, coerceValue, isIdLikeKey, parsePythonList } from '#shared/mapping/coerce';
+import { checkStructure } from '#shared/connector/input-limits';
+import { type MappingContext, mapConnectorBody } from '#shared/connector/map-connector';
+import { OUTREACH_EVENTS } from '#shared/mapping/outreach-events';
+import { parseForm, parseRequestBody } from '#shared/intake/request-body';
+import { templateProblem } from '#shared/mapping/template-hygiene';
+import { normalizeTimestamp } from '#shared/mapping/timestamp';
 
 const ctx = (overrides: Partial<MappingContext> = {}): MappingContext => ({
   now: new Date('2026-11-23T16:00:00.000Z'),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { POSTHOG_KEY_PLACEHOLDER, SIZING, secretNames } from '../../infra/forwarder-stack.ts';
-import { QUEUE_SETTINGS } from '../../shared/queue-settings.ts';
+import { QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
 import { httpApiEvent } from '../support/events.ts';
 import { buildStack, logicalId } from './stack-fixture.ts';
 
@@ -99,7 +99,7 @@ describe('ForwarderStack (defaults)', () => {
       expect(env(ids.forwarder)).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'forwarder', POWERTOOLS_METRICS_NAMESPACE: NAMESPACE });
     });
 
-    it('get the configuration shared/config.ts reads, with secrets by reference only', () => {
+    it('get the configuration shared/platform/config.ts reads, with secrets by reference only', () => {
       expect(env(ids.intake)).toEqual({
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'intake',

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { uuidFromKey } from '#shared/event-id';
-import { type StreamsMappingContext, mapStreamsBatch } from '#shared/map-streams';
-import { OUTREACH_EVENTS } from '#shared/outreach-events';
-import { PostHogEventSchema } from '#shared/posthog-event';
+import { uuidFromKey } from '#shared/mapping/event-id';
+import { type StreamsMappingContext, mapStreamsBatch } from '#shared/streams/map-streams';
+import { OUTREACH_EVENTS } from '#shared/mapping/outreach-events';
+import { PostHogEventSchema } from '#shared/posthog/event';
 import batch from '../fixtures/streams/batch.json' with { type: 'json' };
 import expected from '../fixtures/streams/expected.json' with { type: 'json' };
 

@@ -1,12 +1,12 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
-import { type Config, loadConfig } from '#shared/config';
-import { createSqsEventQueue, MESSAGE_ATTRIBUTES } from '#shared/event-queue';
-import { handleIntake, type IntakeDeps } from '#shared/intake';
-import { createMetrics } from '#shared/observability';
-import { OUTREACH_EVENTS } from '#shared/outreach-events';
-import { createSqsClient } from '#shared/sqs-client';
+import { type Config, loadConfig } from '#shared/platform/config';
+import { createSqsEventQueue, MESSAGE_ATTRIBUTES } from '#shared/queue/event-queue';
+import { handleIntake, type IntakeDeps } from '#shared/intake/router';
+import { createMetrics } from '#shared/platform/observability';
+import { OUTREACH_EVENTS } from '#shared/mapping/outreach-events';
+import { createSqsClient } from '#shared/platform/sqs-client';
 import { LOCAL_AWS, type LocalSqs, startLocalSqs } from '../../local/sqs-server.ts';
 import expected from '../fixtures/streams/expected.json' with { type: 'json' };
 import { bearer, httpApiEvent } from '../support/events.ts';

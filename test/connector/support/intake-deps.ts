@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { EventQueue, QueueMessage } from '#shared/event-queue';
-import { QueueUnavailableError } from '#shared/event-queue';
-import type { IntakeDeps } from '#shared/intake';
-import { OUTREACH_EVENTS } from '#shared/outreach-events';
+import type { EventQueue, QueueMessage } from '#shared/queue/event-queue';
+import { QueueUnavailableError } from '#shared/queue/event-queue';
+import type { IntakeDeps } from '#shared/intake/router';
+import { OUTREACH_EVENTS } from '#shared/mapping/outreach-events';
 
 export interface LogLine {
   level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';

@@ -1,0 +1,69 @@
+import { coerceValue, defineValue, isPlainObject } from '../mapping/coerce.ts';
+import { describeProblem, templateProblem, textProblem } from '../mapping/template-hygiene.ts';
+import { type FieldIssue, joinPath } from '../mapping/warnings.ts';
+
+export interface CleanResult {
+  value: Record<string, unknown>;
+  /** Values dropped (template not rendered, empty, unstorable): warnings, or errors in strict mode. */
+  dropped: FieldIssue[];
+  /** Kept values worth a remark (a JSON number that may have lost digits). */
+  warnings: FieldIssue[];
+}
+
+/**
+ * Drops values whose template was not rendered, that are empty-like or that PostHog cannot store, at any depth, and
+ * coerces Jinja strings (DESIGN.md, "Mapping rules"). Each drop is reported with its path so the marketer can fix
+ * the template. `__proto__` keys are skipped (they are reported by `checkStructure`).
+ */
+export function cleanRecord(record: Record<string, unknown>, path: string): CleanResult {
+  const result: CleanResult = { value: {}, dropped: [], warnings: [] };
+  result.value = cleanObject(record, path, result);
+  return result;
+}
+
+function cleanObject(record: Record<string, unknown>, path: string, result: CleanResult): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(record)) {
+    if (key === '__proto__') continue;
+    const keyPath = joinPath(path, key);
+    const keyProblem = key.trim() === '' ? 'is empty' : textProblem(key);
+    if (keyProblem) {
+      const reason = keyProblem === 'is empty' ? 'the property name is empty' : `the property name ${describeProblem(keyProblem)}`;
+      result.dropped.push({ path: keyPath, message: `dropped: ${reason}` });
+      continue;
+    }
+    const cleaned = cleanAny(key, raw, keyPath, result);
+    if (cleaned !== DROP) defineValue(out, key, cleaned);
+  }
+  return out;
+}
+
+const DROP = Symbol('drop');
+
+function cleanAny(key: string, raw: unknown, path: string, result: CleanResult): unknown {
+  const problem = templateProblem(raw);
+  if (problem) {
+    result.dropped.push({ path, message: `dropped: the value ${describeProblem(problem)}` });
+    return DROP;
+  }
+  if (typeof raw === 'number' && Number.isInteger(raw) && !Number.isSafeInteger(raw)) {
+    result.warnings.push({ path, message: 'is a JSON number beyond 2^53 and may have lost digits; send identifiers as strings' });
+  }
+  if (Array.isArray(raw)) {
+    const items: unknown[] = [];
+    raw.forEach((item, i) => {
+      const cleaned = cleanAny(key, item, joinPath(path, i), result);
+      if (cleaned !== DROP) items.push(cleaned);
+    });
+    return items.map((item) => coerceValue(key, item));
+  }
+  if (isPlainObject(raw)) return cleanObject(raw, path, result);
+  const coerced = coerceValue(key, raw);
+  if (!Array.isArray(coerced)) return coerced;
+  // A Python list rendered by Jinja: its elements are final values, only empty ones (None, '') are dropped.
+  return coerced.filter((item, i) => {
+    const itemProblem = templateProblem(item);
+    if (itemProblem) result.dropped.push({ path: joinPath(path, i), message: `dropped: the value ${describeProblem(itemProblem)}` });
+    return !itemProblem;
+  });
+}

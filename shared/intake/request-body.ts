@@ -1,0 +1,116 @@
+import { defineValue, isPlainObject } from '../mapping/coerce.ts';
+import type { FieldIssue } from '../mapping/warnings.ts';
+
+export type BodyResult =
+  | { ok: true; value: unknown; format: 'json' | 'form' }
+  | { ok: false; status: 400 | 413 | 415; reason: string; errors: FieldIssue[] };
+
+export interface RawBody {
+  body: string | undefined;
+  isBase64Encoded: boolean;
+  contentType: string | undefined;
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+const MULTIPART = 'multipart/form-data';
+const JSON_TYPES = new Set(['', 'application/json', 'text/json', 'text/plain', 'application/x-json']);
+/** `event=…&distinct_id=…`: a form body, whatever the content type claims (MoEngage headers are typed by hand). */
+const LOOKS_LIKE_FORM = /^[^\s=&{}[\]"]+=/;
+const fail = (status: 400 | 413 | 415, reason: string, message: string): BodyResult => ({
+  ok: false,
+  status,
+  reason,
+  errors: [{ path: '(body)', message }],
+});
+
+/**
+ * Decodes a request body as MoEngage sends it: JSON under any content type that can hold it (a "Raw" body comes as
+ * text/plain, some requests have none), or a form (DESIGN.md, "Public contract"). A body starting with `{` or `[`
+ * is read as JSON and one shaped like `name=value&…` as a form, whichever of the two the header names.
+ */
+export function parseRequestBody(raw: RawBody, maxBytes: number): BodyResult {
+  const bytes = raw.body === undefined ? Buffer.alloc(0) : Buffer.from(raw.body, raw.isBase64Encoded ? 'base64' : 'utf8');
+  if (bytes.length > maxBytes) return fail(413, 'too_large', `is ${bytes.length} bytes; the limit is ${maxBytes}`);
+  const mediaType = (raw.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!JSON_TYPES.has(mediaType) && !mediaType.endsWith('+json') && mediaType !== FORM && mediaType !== MULTIPART) {
+    return fail(
+      415,
+      'unsupported_media_type',
+      `content type "${mediaType}" is not supported: send JSON (application/json or text/plain) or a form (${FORM} or ${MULTIPART})`,
+    );
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return fail(400, 'invalid_utf8', 'is not valid UTF-8');
+  }
+  const trimmed = text.trim();
+  if (trimmed === '') return fail(400, 'empty_body', 'is empty: send the event as JSON');
+  if (mediaType === MULTIPART) {
+    const boundary = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(raw.contentType ?? '');
+    const fields = parseMultipart(text, boundary?.[1] ?? boundary?.[2] ?? '');
+    if (!fields) return fail(400, 'invalid_multipart', 'is not a valid multipart/form-data body (check the boundary)');
+    return { ok: true, value: buildForm(fields), format: 'form' };
+  }
+  const first = trimmed[0];
+  if (first !== '{' && first !== '[' && (mediaType === FORM || LOOKS_LIKE_FORM.test(trimmed))) {
+    return { ok: true, value: parseForm(trimmed), format: 'form' };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown, format: 'json' };
+  } catch (error) {
+    return fail(400, 'invalid_json', `is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+const NESTED_FIELDS = new Set(['properties', '$set', '$set_once']);
+/** `properties.amount` or `properties[amount]`. */
+const NESTED_NAME = /^([^.[]+)(?:\.(.+)|\[([^\]]+)\])$/;
+
+/**
+ * `event=x&distinct_id=y&properties.amount=1&$set.email=a` → `{event, distinct_id, properties:{amount}, $set:{email}}`.
+ * `properties[amount]` works too; a name given twice yields a list of its values.
+ */
+export function parseForm(text: string): Record<string, unknown> {
+  return buildForm(new URLSearchParams(text));
+}
+
+/** Text fields of a multipart/form-data body, in order; undefined if it is not one. */
+export function parseMultipart(text: string, boundary: string): Array<[string, string]> | undefined {
+  if (boundary === '') return undefined;
+  const parts = text.split(`--${boundary}`);
+  if (parts.length < 3 || !parts.at(-1)?.startsWith('--')) return undefined;
+  const fields: Array<[string, string]> = [];
+  for (const part of parts.slice(1, -1)) {
+    const content = part.replace(/^\r?\n/, '');
+    const split = /\r?\n\r?\n/.exec(content);
+    if (!split) return undefined;
+    const name = /content-disposition:[^\r\n]*;\s*name="([^"]*)"/i.exec(content.slice(0, split.index));
+    if (!name?.[1]) return undefined;
+    fields.push([name[1], content.slice(split.index + split[0].length).replace(/\r?\n$/, '')]);
+  }
+  return fields;
+}
+
+function buildForm(fields: Iterable<[string, string]>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const put = (target: Record<string, unknown>, key: string, value: string) => {
+    const existing = Object.hasOwn(target, key) ? target[key] : undefined;
+    defineValue(target, key, existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]);
+  };
+  for (const [key, value] of fields) {
+    const match = NESTED_NAME.exec(key);
+    const head = match?.[1];
+    const name = match?.[2] ?? match?.[3];
+    if (head !== undefined && name !== undefined && NESTED_FIELDS.has(head)) {
+      const existing = Object.hasOwn(out, head) ? out[head] : undefined;
+      const nested = isPlainObject(existing) ? existing : {};
+      put(nested, name, value);
+      defineValue(out, head, nested);
+    } else {
+      put(out, key, value);
+    }
+  }
+  return out;
+}

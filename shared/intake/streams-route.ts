@@ -1,0 +1,89 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { Config } from '../platform/config.ts';
+import { encodeMessage, MAX_MESSAGE_BYTES, messageSize, type QueueMessage, QueueUnavailableError } from '../queue/event-queue.ts';
+import { isQueryFlagOn, json } from './http-response.ts';
+import { type IntakeDeps, type Outcome, reject, unavailable } from './dependencies.ts';
+import { type MappedStreamsEvent, mapStreamsBatch, type StreamsRejection } from '../streams/map-streams.ts';
+import { count, countWithDimension } from '../platform/observability.ts';
+import { summarize } from '../posthog/event.ts';
+import { parseRequestBody } from './request-body.ts';
+
+export type StreamsDeps = Pick<IntakeDeps, 'queue' | 'logger' | 'metrics' | 'now' | 'libVersion'> & {
+  config: Pick<Config, 'posthogHost' | 'maxBodyBytes' | 'personlessEvents' | 'streams'>;
+};
+
+/**
+ * `POST /v1/streams`, after authentication: parse → map each event → queue the valid ones. Answers 200 listing the
+ * rejected events (MoEngage would resend the whole batch on anything else, and they would fail again), 400/413/415
+ * when the body is not a batch, and 503 when the queue refused (so MoEngage retries the batch: 30, 60, 120 s).
+ * The request's one log line is written by the intake (shared/intake/router.ts); each rejected event gets a warning too.
+ */
+export async function handleStreams(event: APIGatewayProxyEventV2, deps: StreamsDeps): Promise<Outcome> {
+  const requestId = event.requestContext.requestId;
+  const headers = event.headers ?? {};
+  const body = parseRequestBody(
+    { body: event.body, isBase64Encoded: event.isBase64Encoded, contentType: headers['content-type'] },
+    deps.config.maxBodyBytes,
+  );
+  if (!body.ok) return reject(body.status, body.status === 400 ? 'invalid' : String(body.status), body.errors);
+  const mapped = mapStreamsBatch(body.value, {
+    ...deps.config.streams,
+    libVersion: deps.libVersion,
+    personlessEvents: deps.config.personlessEvents,
+  });
+  if (!mapped.ok) return reject(400, 'invalid', mapped.errors);
+
+  const receivedAt = deps.now().toISOString();
+  const { accepted, tooLarge } = splitBySize(mapped.events, (e) => ({
+    event: e.event,
+    destination: deps.config.posthogHost,
+    origin: 'streams',
+    receivedAt,
+  }));
+  const rejectedEvents = [...mapped.rejected, ...tooLarge].sort((a, b) => a.index - b.index);
+  const context = { request_id: requestId, moe_request_id: mapped.requestId };
+  for (const r of rejectedEvents) deps.logger.warn('streams event rejected', { ...context, index: r.index, errors: r.errors });
+  countWithDimension(deps.metrics, 'Rejected', 'reason', 'invalid_event', rejectedEvents.length);
+  const events = accepted.map((m) => m.event);
+  const warnings = mapped.warnings;
+  const counts = { moe_request_id: mapped.requestId, events: events.length, rejected: rejectedEvents.length, warnings: warnings.length };
+
+  if (isQueryFlagOn(event.queryStringParameters?.dry_run)) {
+    return { response: json(200, { status: 'dry_run', events, rejected: rejectedEvents, warnings }), outcome: 'dry_run', log: counts };
+  }
+  try {
+    await deps.queue.enqueue(accepted);
+  } catch (error) {
+    if (!(error instanceof QueueUnavailableError)) throw error;
+    const outcome = unavailable('queue_unavailable', 'the queue is unavailable; retry later', error);
+    return { ...outcome, log: { ...outcome.log, moe_request_id: mapped.requestId } };
+  }
+  count(deps.metrics, 'Queued', events.length);
+  return {
+    response: json(200, { status: 'ok', queued: events.length, events: events.map(summarize), rejected: rejectedEvents, warnings }),
+    outcome: 'queued',
+    log: { ...counts, uuids: events.map((e) => e.uuid) },
+  };
+}
+
+/** An event whose SQS message would exceed 1 MiB is rejected on its own rather than failing the batch. */
+function splitBySize(
+  events: readonly MappedStreamsEvent[],
+  toMessage: (e: MappedStreamsEvent) => QueueMessage,
+): { accepted: QueueMessage[]; tooLarge: StreamsRejection[] } {
+  const accepted: QueueMessage[] = [];
+  const tooLarge: StreamsRejection[] = [];
+  for (const e of events) {
+    const message = toMessage(e);
+    const size = messageSize(encodeMessage(message));
+    if (size <= MAX_MESSAGE_BYTES) accepted.push(message);
+    else
+      tooLarge.push({
+        index: e.index,
+        errors: [
+          { path: `events.${e.index}`, message: `is ${size} bytes once mapped; one queued event may hold at most ${MAX_MESSAGE_BYTES}` },
+        ],
+      });
+  }
+  return { accepted, tooLarge };
+}

@@ -1,0 +1,76 @@
+import * as z from 'zod';
+import { normalizeTimestamp } from '../mapping/timestamp.ts';
+
+/**
+ * MoEngage Streams payload (reference/moengage.md, "Streams"; MoEngage docs api/data/moengage-streams.mdx).
+ * Lenient: unknown fields are kept, optional fields may be absent or null, and every event is validated on its own
+ * so one bad event never fails the batch.
+ */
+const Scalar = z.union([z.string(), z.number()]);
+const Attributes = z.record(z.string(), z.unknown());
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish();
+
+/** `event_time`: epoch seconds UTC as documented; milliseconds when clearly ms (≥ 1e11); ISO 8601 also accepted. */
+const EventTime = z
+  .union([z.string(), z.number()], {
+    error: (issue) =>
+      issue.input === undefined || issue.input === null
+        ? 'is required: the time of the event (epoch seconds)'
+        : 'must be epoch seconds (a number), epoch milliseconds or an ISO 8601 date-time',
+  })
+  .transform((value, ctx) => {
+    const result = normalizeTimestamp(value);
+    if (result.ok) return result.value;
+    ctx.addIssue({ code: 'custom', message: result.message });
+    return z.NEVER;
+  });
+
+export const StreamsEventSchema = z.looseObject({
+  event_name: optional(z.string()),
+  event_code: optional(z.string()),
+  event_uuid: optional(Scalar),
+  event_time: EventTime,
+  event_type: optional(z.string()),
+  event_source: optional(z.string()),
+  uid: optional(Scalar),
+  push_id: optional(Scalar),
+  email_id: optional(Scalar),
+  mobile_number: optional(Scalar),
+  event_attributes: optional(Attributes),
+  user_attributes: optional(Attributes),
+  device_attributes: optional(Attributes),
+});
+export type StreamsEvent = z.infer<typeof StreamsEventSchema>;
+
+export const StreamsBatchSchema = z.looseObject({
+  app_name: optional(z.string()),
+  source: optional(z.string()),
+  moe_request_id: optional(Scalar),
+  events: z.array(z.unknown(), { error: 'is required: the list of MoEngage events' }),
+});
+export type StreamsBatch = z.infer<typeof StreamsBatchSchema>;
+
+/** Campaign fields the glossary lists; when they stand beside `event_attributes` they are lifted into properties. */
+export const CAMPAIGN_FIELDS = [
+  'campaign_id',
+  'campaign_name',
+  'campaign_type',
+  'campaign_channel',
+  'variation_id',
+  'locale_id',
+  'locale_name',
+  'parent_campaign_id',
+  'parent_flow_id',
+  'parent_flow_name',
+] as const;
+
+/** Recipient addresses: personal data, forwarded only when configured. */
+export const CHANNEL_ADDRESS_FIELDS = ['email_id', 'mobile_number', 'push_id'] as const;
+
+/** Every top-level event field the mapping knows; any other one is ignored with a warning. */
+export const KNOWN_EVENT_FIELDS: ReadonlySet<string> = new Set([...Object.keys(StreamsEventSchema.shape), ...CAMPAIGN_FIELDS]);
+
+export const USER_ACTION_EVENT = 'USER_ACTION_EVENT';
+
+/** `source` is "MOENGAGE" in the sample and "MoEngage" in the glossary: compare without case. */
+export const isMoEngageSource = (source: string): boolean => source.trim().toLowerCase() === 'moengage';
