@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { type MappingContext, mapConnectorBody } from '#shared/connector/map-connector';
-import type { StreamsMappingContext } from '#shared/streams/map-streams';
+import { DEFAULT_STREAMS_OPTIONS, type StreamsMappingContext } from '#shared/streams/map-streams';
 import { OUTREACH_EVENTS } from '#shared/mapping/outreach-events';
 import type { PostHogEvent } from '#shared/posthog/event';
 
@@ -64,8 +64,7 @@ export const mappingContext = (requestId: string): MappingContext => ({
 export const streamsContext: StreamsMappingContext = {
   libVersion: 'bench',
   personlessEvents: new Set(OUTREACH_EVENTS),
-  eventName: 'event_name',
-  includeChannelAddresses: false,
+  ...DEFAULT_STREAMS_OPTIONS,
 };
 
 const FIXTURE = new URL('../test/fixtures/streams/batch.json', import.meta.url);

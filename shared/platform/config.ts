@@ -40,6 +40,8 @@ const EnvSchema = z
     SECRETS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     STREAMS_EVENT_NAME: z.enum(['event_name', 'event_code'], { error: 'must be "event_name" or "event_code"' }).default('event_name'),
     STREAMS_INCLUDE_CHANNEL_ADDRESSES: flag,
+    STREAMS_USER_ATTRIBUTES: z.enum(['set_once', 'set', 'none'], { error: 'must be "set_once", "set" or "none"' }).default('set_once'),
+    STREAMS_MOENGAGE_USER_ID_PERSONS: flag,
   })
   .refine((env) => env.POSTHOG_API_KEY !== undefined || env.POSTHOG_API_KEY_SECRET !== undefined, {
     path: ['POSTHOG_API_KEY'],
@@ -85,7 +87,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     strict: e.STRICT_MODE,
     personlessEvents: new Set(e.PERSONLESS_EVENTS === undefined ? OUTREACH_EVENTS : list(e.PERSONLESS_EVENTS)),
     secretsMaxAgeSeconds: e.SECRETS_MAX_AGE_SECONDS,
-    streams: { eventName: e.STREAMS_EVENT_NAME, includeChannelAddresses: e.STREAMS_INCLUDE_CHANNEL_ADDRESSES },
+    streams: {
+      eventName: e.STREAMS_EVENT_NAME,
+      includeChannelAddresses: e.STREAMS_INCLUDE_CHANNEL_ADDRESSES,
+      userAttributes: e.STREAMS_USER_ATTRIBUTES,
+      internalIdPersons: e.STREAMS_MOENGAGE_USER_ID_PERSONS,
+    },
   };
 }
 

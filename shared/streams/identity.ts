@@ -20,17 +20,23 @@ export function text(value: unknown): string | undefined {
   return s === '' ? undefined : s;
 }
 
-/** `uid` → `user_attributes.moengage_user_id` → `device_attributes.moengage_device_id` (personless) → rejected. */
+/** Which field the distinct id came from: the customer id, or one of MoEngage's internal ids. */
+export type IdentitySource = 'uid' | 'moengage_user_id' | 'moengage_device_id';
+
+/**
+ * `uid` → `user_attributes.moengage_user_id` → `device_attributes.moengage_device_id` → rejected. Only `uid` (the
+ * customer id) names a person in both systems; the internal ids are the caller's to send personless.
+ */
 export function streamsIdentity(
   e: StreamsEvent,
   at: (field: string) => string,
   errors: FieldIssue[],
   warnings: FieldIssue[],
-): { distinctId: string; deviceOnly: boolean } | undefined {
+): { distinctId: string; source: IdentitySource } | undefined {
   const candidates = [
-    { path: 'uid', value: e.uid, deviceOnly: false },
-    { path: 'user_attributes.moengage_user_id', value: e.user_attributes?.moengage_user_id, deviceOnly: false },
-    { path: 'device_attributes.moengage_device_id', value: e.device_attributes?.moengage_device_id, deviceOnly: true },
+    { path: 'uid', value: e.uid, source: 'uid' as const },
+    { path: 'user_attributes.moengage_user_id', value: e.user_attributes?.moengage_user_id, source: 'moengage_user_id' as const },
+    { path: 'device_attributes.moengage_device_id', value: e.device_attributes?.moengage_device_id, source: 'moengage_device_id' as const },
   ];
   for (const candidate of candidates) {
     if (candidate.value == null) continue;
@@ -43,7 +49,7 @@ export function streamsIdentity(
       errors.push({ path: at(candidate.path), message: `is longer than ${MAX_DISTINCT_ID_LENGTH} characters (PostHog would truncate it)` });
       return undefined;
     }
-    return { distinctId: value, deviceOnly: candidate.deviceOnly };
+    return { distinctId: value, source: candidate.source };
   }
   errors.push({
     path: at('uid'),

@@ -15,13 +15,29 @@ import { type BatchFacts, streamsIdentity, streamsUuid, text } from './identity.
 import { type FieldIssue, joinPath } from '../mapping/warnings.ts';
 import { toFieldIssues } from '../mapping/zod-issues.ts';
 
-/** Configurable parts of the Streams mapping (STREAMS_EVENT_NAME, STREAMS_INCLUDE_CHANNEL_ADDRESSES). */
+/** Configurable parts of the Streams mapping (STREAMS_* settings, docs/streams.md). */
 export interface StreamsOptions {
   /** Which field names the PostHog event: the display name (default) or the raw code. */
   eventName: 'event_name' | 'event_code';
   /** Forward `email_id`, `mobile_number` and `push_id` (personal data; default: omitted). */
   includeChannelAddresses: boolean;
+  /**
+   * How `user_attributes` reach the person of a user action: `set_once` (default), `set` or `none`. MoEngage does not
+   * guarantee the latest attribute values in Streams (api/data/moengage-streams.mdx, FAQ), so `$set` would let a late
+   * batch overwrite newer person properties; `$set_once` only fills properties that are still empty.
+   */
+  userAttributes: 'set_once' | 'set' | 'none';
+  /** Create persons keyed by MoEngage's internal `moengage_user_id` when an event has no `uid` (default: personless). */
+  internalIdPersons: boolean;
 }
+
+/** The defaults of the STREAMS_* settings. */
+export const DEFAULT_STREAMS_OPTIONS: StreamsOptions = {
+  eventName: 'event_name',
+  includeChannelAddresses: false,
+  userAttributes: 'set_once',
+  internalIdPersons: false,
+};
 
 export interface StreamsMappingContext extends StreamsOptions {
   libVersion: string;
@@ -104,7 +120,8 @@ export function mapStreamsEvent(input: unknown, index: number, batch: BatchFacts
 
   const code = text(e.event_code);
   const userAttributes = e.user_attributes ?? {};
-  const personless = identity.deviceOnly || ctx.personlessEvents.has(code ?? '') || ctx.personlessEvents.has(text(e.event_name) ?? '');
+  const internalId = identity.source === 'moengage_device_id' || (identity.source === 'moengage_user_id' && !ctx.internalIdPersons);
+  const personless = internalId || ctx.personlessEvents.has(code ?? '') || ctx.personlessEvents.has(text(e.event_name) ?? '');
 
   const properties: Record<string, unknown> = {};
   for (const field of CAMPAIGN_FIELDS) if (e[field] != null) defineValue(properties, field, e[field]);
@@ -126,7 +143,9 @@ export function mapStreamsEvent(input: unknown, index: number, batch: BatchFacts
   };
   for (const [key, value] of Object.entries(moengage)) if (value !== undefined) properties[key] = value;
   const userAction = text(e.event_type)?.toUpperCase() === USER_ACTION_EVENT;
-  if (userAction && !personless && Object.keys(userAttributes).length > 0) properties.$set = { ...userAttributes };
+  if (userAction && !personless && ctx.userAttributes !== 'none' && Object.keys(userAttributes).length > 0) {
+    properties[ctx.userAttributes === 'set' ? '$set' : '$set_once'] = { ...userAttributes };
+  }
   if (personless) properties.$process_person_profile = false;
   properties.$lib = LIB_NAME;
   properties.$lib_version = ctx.libVersion;

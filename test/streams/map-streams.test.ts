@@ -1,14 +1,13 @@
 import fc from 'fast-check';
 import { uuidFromKey } from '#shared/mapping/event-id';
-import { type StreamsMappingContext, mapStreamsBatch } from '#shared/streams/map-streams';
+import { DEFAULT_STREAMS_OPTIONS, type StreamsMappingContext, mapStreamsBatch } from '#shared/streams/map-streams';
 import { OUTREACH_EVENTS } from '#shared/mapping/outreach-events';
 import { PostHogEventSchema } from '#shared/posthog/event';
 import batch from '../fixtures/streams/batch.json' with { type: 'json' };
 import expected from '../fixtures/streams/expected.json' with { type: 'json' };
 
 const ctx = (overrides: Partial<StreamsMappingContext> = {}): StreamsMappingContext => ({
-  eventName: 'event_name',
-  includeChannelAddresses: false,
+  ...DEFAULT_STREAMS_OPTIONS,
   libVersion: '0.1.0',
   personlessEvents: new Set(OUTREACH_EVENTS),
   ...overrides,
@@ -90,17 +89,17 @@ describe('mapStreamsEvent rules', () => {
     { name: 'uid', overrides: {}, distinctId: 'customer-1', personless: false, warning: undefined },
     { name: 'a numeric uid as a string', overrides: { uid: 4711 }, distinctId: '4711', personless: false, warning: undefined },
     {
-      name: 'moengage_user_id when uid is absent',
+      name: 'moengage_user_id when uid is absent, personless',
       overrides: { uid: undefined },
       distinctId: 'moe-1',
-      personless: false,
+      personless: true,
       warning: undefined,
     },
     {
-      name: 'moengage_user_id when uid is "None"',
+      name: 'moengage_user_id when uid is "None", personless',
       overrides: { uid: 'None' },
       distinctId: 'moe-1',
-      personless: false,
+      personless: true,
       warning: 'events.0.uid',
     },
     {
@@ -158,14 +157,42 @@ describe('mapStreamsEvent rules', () => {
     expect(event.properties.$process_person_profile).toBe(personless ? false : undefined);
   });
 
-  it('sets user attributes on the person for user actions only, and never for personless events', () => {
+  it('keeps the internal moengage_user_id as the $moengage_user_id join property; persons for it only when opted in', () => {
+    const internalOnly = streamsEvent({ uid: undefined, event_name: 'Purchase', event_type: 'USER_ACTION_EVENT' });
+    expect(mappedEvent(internalOnly).properties).toMatchObject({ $moengage_user_id: 'moe-1', $process_person_profile: false });
+    expect(mappedEvent(internalOnly).properties.$set_once).toBeUndefined();
+    const optedIn = mappedEvent(internalOnly, ctx({ internalIdPersons: true }));
+    expect(optedIn).toMatchObject({
+      distinct_id: 'moe-1',
+      properties: { $moengage_user_id: 'moe-1', $set_once: { moengage_user_id: 'moe-1' } },
+    });
+    expect(optedIn.properties.$process_person_profile).toBeUndefined();
+    // The device id stays personless whatever the setting.
+    const deviceOnly = streamsEvent({ uid: undefined, user_attributes: {} });
+    expect(mappedEvent(deviceOnly, ctx({ internalIdPersons: true })).properties.$process_person_profile).toBe(false);
+  });
+
+  it.each([
+    { setting: 'set_once' as const, key: '$set_once' },
+    { setting: 'set' as const, key: '$set' },
+    { setting: 'none' as const, key: undefined },
+  ])('STREAMS_USER_ATTRIBUTES=$setting puts user attributes under $key', ({ setting, key }) => {
+    const user_attributes = { moengage_user_id: 'moe-1', plan: 'gold' };
+    const action = { event_type: 'USER_ACTION_EVENT', event_name: 'Purchase', event_code: 'Purchase', user_attributes };
+    const properties = mappedEvent(streamsEvent(action), ctx({ userAttributes: setting })).properties;
+    for (const other of ['$set', '$set_once'].filter((k) => k !== key)) expect(properties[other]).toBeUndefined();
+    if (key) expect(properties[key]).toEqual(user_attributes);
+  });
+
+  it('sets user attributes on the person for user actions only (once, by default), and never for personless events', () => {
     const user_attributes = { moengage_user_id: 'moe-1', plan: 'gold' };
     const action = { event_type: 'user_action_event', event_name: 'Purchase', event_code: 'Purchase', user_attributes };
-    expect(mappedEvent(streamsEvent(action)).properties.$set).toEqual(user_attributes);
-    expect(mappedEvent(streamsEvent({ user_attributes })).properties.$set).toBeUndefined();
+    expect(mappedEvent(streamsEvent(action)).properties.$set_once).toEqual(user_attributes);
+    expect(mappedEvent(streamsEvent(action)).properties.$set).toBeUndefined();
+    expect(mappedEvent(streamsEvent({ user_attributes })).properties.$set_once).toBeUndefined();
     const deviceOnly = streamsEvent({ ...action, uid: undefined, user_attributes: { plan: 'gold' } });
     expect(mappedEvent(deviceOnly).properties).toMatchObject({ $process_person_profile: false });
-    expect(mappedEvent(deviceOnly).properties.$set).toBeUndefined();
+    expect(mappedEvent(deviceOnly).properties.$set_once).toBeUndefined();
   });
 
   it('keeps person-changing keys of event_attributes out, with a warning', () => {

@@ -6,6 +6,7 @@ import { createSqsEventQueue, MESSAGE_ATTRIBUTES } from '#shared/queue/event-que
 import { handleIntake, type IntakeDeps } from '#shared/intake/router';
 import { createMetrics } from '#shared/platform/observability';
 import { OUTREACH_EVENTS } from '#shared/mapping/outreach-events';
+import { DEFAULT_STREAMS_OPTIONS } from '#shared/streams/map-streams';
 import { createSqsClient } from '#shared/platform/sqs-client';
 import { LOCAL_AWS, type LocalSqs, startLocalSqs } from '../../local/sqs-server.ts';
 import expected from '../fixtures/streams/expected.json' with { type: 'json' };
@@ -31,7 +32,7 @@ function setup(options: { queueUrl: string; client?: SQSClient; config?: Partial
     maxBodyBytes: 1024 * 1024,
     strict: false,
     personlessEvents: new Set(OUTREACH_EVENTS),
-    streams: { eventName: 'event_name', includeChannelAddresses: false },
+    streams: DEFAULT_STREAMS_OPTIONS,
     ...options.config,
   };
   const deps: IntakeDeps = {
@@ -234,13 +235,24 @@ describe('POST /v1/streams', () => {
 describe('Streams configuration', () => {
   const base = { POSTHOG_HOST: 'us', POSTHOG_API_KEY: 'phc_x' };
 
-  it('defaults to display names and no channel addresses', () => {
-    expect(loadConfig(base).streams).toEqual({ eventName: 'event_name', includeChannelAddresses: false });
+  it('defaults to display names, no channel addresses, user attributes set once and no persons for internal ids', () => {
+    expect(loadConfig(base).streams).toEqual({
+      eventName: 'event_name',
+      includeChannelAddresses: false,
+      userAttributes: 'set_once',
+      internalIdPersons: false,
+    });
+    expect(loadConfig({ ...base, STREAMS_USER_ATTRIBUTES: 'set', STREAMS_MOENGAGE_USER_ID_PERSONS: '1' }).streams).toMatchObject({
+      userAttributes: 'set',
+      internalIdPersons: true,
+    });
   });
 
   it.each([
     [{ STREAMS_EVENT_NAME: 'name' }, 'STREAMS_EVENT_NAME must be "event_name" or "event_code"'],
     [{ STREAMS_INCLUDE_CHANNEL_ADDRESSES: 'yes' }, 'STREAMS_INCLUDE_CHANNEL_ADDRESSES'],
+    [{ STREAMS_USER_ATTRIBUTES: 'always' }, 'STREAMS_USER_ATTRIBUTES must be "set_once", "set" or "none"'],
+    [{ STREAMS_MOENGAGE_USER_ID_PERSONS: 'yes' }, 'STREAMS_MOENGAGE_USER_ID_PERSONS'],
   ])('fails fast on %j, naming the variable', (env, message) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(message);
   });

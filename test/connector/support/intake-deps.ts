@@ -4,6 +4,7 @@ import type { EventQueue, QueueMessage } from '#shared/queue/event-queue';
 import { QueueUnavailableError } from '#shared/queue/event-queue';
 import type { IntakeDeps } from '#shared/intake/router';
 import { OUTREACH_EVENTS } from '#shared/mapping/outreach-events';
+import { DEFAULT_STREAMS_OPTIONS } from '#shared/streams/map-streams';
 
 export interface LogLine {
   level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -92,7 +93,7 @@ export function intakeDeps(overrides: Partial<Omit<IntakeDeps, 'logger' | 'metri
       maxBodyBytes: 1024 * 1024,
       strict: false,
       personlessEvents: new Set(OUTREACH_EVENTS),
-      streams: { eventName: 'event_name', includeChannelAddresses: false },
+      streams: DEFAULT_STREAMS_OPTIONS,
     },
     secrets: { posthogApiKey: async () => API_KEY, webhookTokens: async () => [TOKEN, OLD_TOKEN] },
     queue: new MemoryQueue(),
