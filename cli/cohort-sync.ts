@@ -60,6 +60,8 @@ export function formatProgress(event: ProgressEvent): string {
       return `${name} ← PostHog project ${event.sync.posthogProjectId}, cohort ${event.sync.cohortId} (${event.sync.mode})`;
     case 'skip':
       return `  skipped: ${event.reason}`;
+    case 'read':
+      return `  reading ${event.count === undefined ? 'the cohort' : `${n(event.count)} persons`} through ${event.path === 'query' ? 'the HogQL query API (keyset pages of up to 50,000)' : 'the persons endpoint'}`;
     case 'page':
       return `  read page ${event.page}: ${n(event.persons)} persons (${n(event.members)} members so far)`;
     case 'plan':
@@ -71,17 +73,23 @@ export function formatProgress(event: ProgressEvent): string {
   }
 }
 
-function formatSummary(totals: RunTotals): string {
+/**
+ * A dry run says "would add/remove"; a real run says MoEngage "accepted" the members: its 200 means "Your request
+ * has been accepted and will be processed soon" (cohort-audience.yaml), so the segment catches up a little later.
+ */
+export function formatSummary(totals: RunTotals, dryRun: boolean): string {
+  const [add, remove] = dryRun ? ['would add', 'would remove'] : ['accepted: added', 'removed'];
   const line = (s: SyncSummary) => {
     const reasons = Object.entries(s.skippedByReason)
       .filter(([, count]) => count > 0)
       .map(([reason, count]) => `${reason} ${n(count)}`)
       .join(', ');
-    return `  ${s.moengageCohortName}: ${s.status}; members ${n(s.members)}, added ${n(s.added)}, removed ${n(s.removed)}, skipped ${n(s.skipped)}${reasons ? ` (${reasons})` : ''}, errors ${s.errors.length}${s.message ? ` — ${s.message}` : ''}`;
+    return `  ${s.moengageCohortName}: ${s.status}; members ${n(s.members)}, ${add} ${n(s.added)}, ${remove} ${n(s.removed)}, skipped ${n(s.skipped)}${reasons ? ` (${reasons})` : ''}, errors ${s.errors.length}${s.message ? ` — ${s.message}` : ''}`;
   };
+  const after = dryRun || totals.added + totals.removed === 0 ? '' : ' (MoEngage processes accepted requests shortly after)';
   return [
     ...totals.syncs.map(line),
-    `summary: added ${n(totals.added)}, removed ${n(totals.removed)}, skipped ${n(totals.skipped)}, errors ${n(totals.errors)}`,
+    `summary: ${add} ${n(totals.added)}, ${remove} ${n(totals.removed)}, skipped ${n(totals.skipped)}, errors ${n(totals.errors)}${after}`,
   ].join('\n');
 }
 
@@ -101,7 +109,7 @@ export async function runCohortSyncCommand(argv: readonly string[], deps: Cohort
   }
   let config: CohortSyncConfig;
   try {
-    config = loadCohortSyncConfig(deps.env);
+    config = loadCohortSyncConfig(deps.env, { dryRun: flags.dryRun });
   } catch (error) {
     deps.stderr(`cohort-sync: ${(error as Error).message}\n`);
     return 2;
@@ -109,7 +117,7 @@ export async function runCohortSyncCommand(argv: readonly string[], deps: Cohort
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const dispatcher = deps.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connect: { timeout: 5_000 } });
-  const s3 = deps.s3 ?? ('bucket' in config.state ? new S3Client({}) : undefined);
+  const s3 = deps.s3 ?? (config.state && 'bucket' in config.state ? new S3Client({}) : undefined);
   try {
     for (let pass = 1; ; pass++) {
       if (!flags.once) deps.stdout(`pass ${pass} at ${new Date(now()).toISOString()}${flags.dryRun ? ' (dry run)' : ''}\n`);
@@ -134,7 +142,7 @@ export async function runCohortSyncCommand(argv: readonly string[], deps: Cohort
         deps.stderr(`cohort-sync: ${(error as Error).message}\n`);
         return 2;
       }
-      deps.stdout(`${formatSummary(totals)}\n`);
+      deps.stdout(`${formatSummary(totals, flags.dryRun)}\n`);
       if (flags.once || flags.dryRun) return totals.errors > 0 ? 1 : 0;
       if (deps.signal?.aborted) return 0;
       deps.stdout(`next pass in ${Math.round((deps.intervalMs ?? DYNAMIC_INTERVAL_MS) / 60_000)} min (Ctrl+C to stop)\n`);

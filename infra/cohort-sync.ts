@@ -10,7 +10,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IConstruct } from 'constructs';
 import type * as z from 'zod';
-import { SyncListSchema } from '../shared/cohort-sync/config.ts';
+import { SyncListSchema } from '../shared/cohort-sync/schemas.ts';
 import { resolvePostHogAppHost } from '../shared/cohort-sync/hosts.ts';
 import { METRICS_NAMESPACE } from '../shared/platform/observability.ts';
 import { ServiceFunction } from './function-defaults.ts';

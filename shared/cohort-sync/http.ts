@@ -25,12 +25,22 @@ export type HttpResult =
 export const isRetryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
 
 const MAX_MESSAGE_CHARS = 300;
+
+/**
+ * MoEngage answers 429 with `x-ratelimit-reset`, "Time at which the current window resets, in UTC epoch seconds",
+ * not `Retry-After` (moengage/moengage-documentation api/rate-limits.mdx, "Monitor your usage"). Milliseconds to wait.
+ */
+export function parseRateLimitReset(value: string | string[] | undefined, nowMs: number): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined || !/^\d+(\.\d+)?$/.test(raw.trim())) return undefined;
+  return Math.max(0, Math.ceil(Number(raw) * 1000 - nowMs));
+}
 /** A server asking for a longer pause than this ends the attempt; the next scheduled run picks up from the saved state. */
 export const MAX_WAIT_MS = 120_000;
 
 /**
  * One request with retries (a loop, not recursion): exponential backoff with full jitter, never shorter than the
- * server's `Retry-After`. Every attempt first takes a slot from the rate limiter. Never throws.
+ * server's `Retry-After` (PostHog's throttles) or, on a 429 without it, its `x-ratelimit-reset` (MoEngage). Every attempt first takes a slot from the rate limiter. Never throws.
  */
 export async function requestWithRetry(
   deps: HttpDeps,
@@ -56,7 +66,9 @@ export async function requestWithRetry(
       status = response.statusCode;
       if (status >= 200 && status < 300) return { ok: true, status, text, attempts: attempt };
       message = text.slice(0, MAX_MESSAGE_CHARS) || `HTTP ${status}`;
-      retryAfterMs = parseRetryAfter(response.headers['retry-after'], deps.now());
+      retryAfterMs =
+        parseRetryAfter(response.headers['retry-after'], deps.now()) ??
+        (status === 429 ? parseRateLimitReset(response.headers['x-ratelimit-reset'], deps.now()) : undefined);
       if (!isRetryableStatus(status)) return { ok: false, status, message, attempts: attempt, retryable: false };
     } catch (error) {
       message = describeRequestFailure(error, deps.timeoutMs).message;

@@ -24,10 +24,15 @@ const usable = (value: unknown): string | undefined => {
 /**
  * The MoEngage user id of a PostHog person: the configured person property (default `$moengage_user_id`) when it
  * holds a value; else, when allowed, an identified distinct id. Anonymous persons and device-like ids are not sent,
- * because MoEngage's Cohort Sync matches users by their unique user id only. When several identified distinct ids
- * remain, the smallest (string order) is used so that every run picks the same one.
+ * because MoEngage's Cohort Sync matches users by their unique user id only.
+ *
+ * The fallback must pick the same id on every run, or the member flaps (removed under one id, added under another).
+ * PostHog's persons endpoint returns at most 10 distinct ids per person, in no set order, so a person with more may
+ * show a different 10 each run. The rule: among the identified ids seen, one that is already a synced member
+ * (`synced`, the membership MoEngage acknowledged) is kept; else the smallest in string order. The HogQL path sees
+ * every id, so there the smallest is always the same.
  */
-export function resolveMemberId(person: CohortPerson, options: IdentityOptions): MemberIdResult {
+export function resolveMemberId(person: CohortPerson, options: IdentityOptions, synced: ReadonlySet<string> = new Set()): MemberIdResult {
   const fromProperty = usable(person.properties[options.property]);
   if (fromProperty !== undefined) return { ok: true, uid: fromProperty, source: 'property' };
   if (options.fallback === 'none') return { ok: false, reason: 'no_id' };
@@ -36,7 +41,7 @@ export function resolveMemberId(person: CohortPerson, options: IdentityOptions):
     .map(usable)
     .filter((id): id is string => id !== undefined && !looksAnonymous(id))
     .sort();
-  const chosen = candidates[0];
+  const chosen = candidates.find((id) => synced.has(id)) ?? candidates[0];
   if (chosen === undefined) return { ok: false, reason: person.distinct_ids.length > 0 ? 'anonymous' : 'no_id' };
   return { ok: true, uid: chosen, source: 'distinct_id' };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { CohortSync } from './config.ts';
+import type { CohortSync, IdentityOptions } from './config.ts';
+import type { CohortInfo } from './posthog-cohort-reader.ts';
 import type { SyncState } from './state-store.ts';
 
 /**
@@ -19,6 +20,35 @@ export function decideRun(sync: Pick<CohortSync, 'mode'>, state: SyncState | und
     return { run: false, reason: `one-time export already completed at ${state.completedAt}` };
   }
   return { run: true };
+}
+
+/**
+ * What identifies one computed state of a cohort: PostHog bumps `version` and `last_calculation` on every
+ * recalculation. The identity settings are part of it, since they change the members without changing the cohort.
+ * Undefined when PostHog gives neither (an old self-hosted version): such a cohort is always read.
+ */
+export function cohortFingerprint(cohort: CohortInfo, identity: IdentityOptions): string | undefined {
+  if (cohort.version == null && cohort.last_calculation == null) return undefined;
+  return JSON.stringify([
+    cohort.version ?? null,
+    cohort.last_calculation ?? null,
+    cohort.count ?? null,
+    identity.property,
+    identity.fallback,
+  ]);
+}
+
+/**
+ * A dynamic sync whose cohort has not been recalculated since the last complete run is skipped: reading it again
+ * would spend the hourly PostHog budget for nothing. It is read anyway after `fullReadHours`, because a person's
+ * `$moengage_user_id` can change without a recalculation.
+ */
+export function decideRead(state: SyncState | undefined, fingerprint: string | undefined, now: number, fullReadHours: number): RunDecision {
+  const last = state?.cohort;
+  if (fingerprint === undefined || last === undefined || state?.completedAt === undefined || last.fingerprint !== fingerprint)
+    return { run: true };
+  if (now - Date.parse(last.readAt) >= fullReadHours * 3_600_000) return { run: true };
+  return { run: false, reason: `unchanged since it was read at ${last.readAt} (not recalculated by PostHog); nothing to send` };
 }
 
 export interface MembershipDiff {

@@ -4,6 +4,8 @@ import { type HttpDeps, requestWithRetry } from './http.ts';
 /**
  * A person as `GET /api/projects/{project_id}/cohorts/{id}/persons/` returns it (PostHog/posthog posthog/api/cohort.py,
  * `CohortViewSet.persons`; SerializedPerson in posthog/queries/actor_base_query.py). Only the fields used are checked.
+ * That endpoint serializes at most 10 `distinct_ids` per person (`get_serialized_people(team, actor_ids,
+ * distinct_id_limit=10)`), in no guaranteed order.
  */
 export const CohortPersonSchema = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
@@ -26,6 +28,9 @@ const CohortSchema = z.object({
   deleted: z.boolean().optional(),
   is_calculating: z.boolean().optional(),
   count: z.number().nullable().optional(),
+  /** Bumped by each recalculation, with `last_calculation` (posthog/api/cohort.py, CohortSerializer): tells an unchanged cohort. */
+  version: z.number().nullable().optional(),
+  last_calculation: z.string().nullable().optional(),
 });
 export type CohortInfo = z.infer<typeof CohortSchema>;
 
@@ -58,8 +63,14 @@ function explain(status: number | undefined, message: string, what: string): str
   return `${what}: ${status === undefined ? message : `HTTP ${status}: ${message}`}`;
 }
 
-async function getJson(deps: PostHogReaderDeps, url: string, what: string): Promise<unknown> {
-  const result = await requestWithRetry(deps.http, url, { method: 'GET', headers: headers(deps.personalApiKey) });
+export async function getJson(deps: PostHogReaderDeps, url: string, what: string, body?: unknown): Promise<unknown> {
+  const result = await requestWithRetry(
+    deps.http,
+    url,
+    body === undefined
+      ? { method: 'GET', headers: headers(deps.personalApiKey) }
+      : { method: 'POST', headers: { ...headers(deps.personalApiKey), 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
   if (!result.ok) throw new PostHogApiError(explain(result.status, result.message, what), result.status, result.retryable);
   try {
     return JSON.parse(result.text);

@@ -1,180 +1,25 @@
-import type { CohortSync, IdentityOptions } from './config.ts';
+import type { CohortSync } from './config.ts';
 import { resolveMemberId } from './identity.ts';
-import {
-  type CohortAction,
-  type CohortRef,
-  type CohortSyncResult,
-  chunkUids,
-  cohortSyncBody,
-  type CohortSyncBody,
-  MAX_PAYLOAD_BYTES,
-} from './moengage-cohort-api.ts';
-import { applyAcknowledged, decideRun, diffMembership, syncIdOf } from './plan.ts';
-import type { CohortInfo, CohortPerson } from './posthog-cohort-reader.ts';
-import type { StateStore, SyncState } from './state-store.ts';
+import { cohortFingerprint, decideRead, decideRun, diffMembership, syncIdOf } from './plan.ts';
+import type { CohortInfo } from './posthog-cohort-reader.ts';
+import { BudgetExhaustedError } from './rate-limiter.ts';
+import { applyDiff } from './sync-apply.ts';
+import type { RunTotals, SkipReason, SyncDeps, SyncOptions, SyncSummary } from './sync-types.ts';
 
-export type SkipReason = 'no_id' | 'anonymous' | 'not_identified';
+export type { ProgressEvent, ReadPath, RunTotals, SkipReason, SyncDeps, SyncOptions, SyncSummary } from './sync-types.ts';
 
-export type ProgressEvent =
-  | { type: 'start'; sync: CohortSync; syncId: string }
-  | { type: 'skip'; sync: CohortSync; reason: string }
-  | { type: 'page'; sync: CohortSync; page: number; persons: number; members: number }
-  | { type: 'plan'; sync: CohortSync; toAdd: number; toRemove: number; skipped: number; dryRun: boolean }
-  | { type: 'request'; sync: CohortSync; action: CohortAction; members: number; bytes: number; done: number; total: number }
-  | { type: 'error'; sync: CohortSync; message: string };
-
-export interface SyncDeps {
-  getCohort(projectId: string, cohortId: string): Promise<CohortInfo>;
-  readPersons(projectId: string, cohortId: string): AsyncIterable<CohortPerson[]>;
-  send(body: CohortSyncBody): Promise<CohortSyncResult>;
-  store: StateStore;
-  identity: IdentityOptions;
-  partner: string;
-  now(): number;
-  /** Epoch ms after which no new request starts (keeps a Lambda inside its timeout); the next run resumes. */
-  deadline?: number;
-  maxPayloadBytes?: number;
-  progress?(event: ProgressEvent): void;
-}
-
-export interface SyncOptions {
-  dryRun?: boolean;
-  /** Run a `once` sync again even though it completed. */
-  force?: boolean;
-}
-
-export interface SyncSummary {
-  syncId: string;
-  moengageCohortName: string;
-  status: 'synced' | 'skipped' | 'dry_run' | 'incomplete' | 'failed';
-  /** Members the segment should have (persons with a usable id, deduplicated). */
-  members: number;
-  added: number;
-  removed: number;
-  /** Persons without a usable MoEngage id, not sent. */
-  skipped: number;
-  skippedByReason: Record<SkipReason, number>;
-  requests: number;
-  errors: string[];
-  message?: string;
-}
-
-const emptySkips = (): Record<SkipReason, number> => ({ no_id: 0, anonymous: 0, not_identified: 0 });
-
-/** One sync: read the cohort, diff with the acknowledged membership, send the difference, save after each ack. */
-export async function runCohortSync(sync: CohortSync, deps: SyncDeps, options: SyncOptions = {}): Promise<SyncSummary> {
-  const syncId = syncIdOf(sync);
-  const summary: SyncSummary = {
-    syncId,
-    moengageCohortName: sync.moengageCohortName,
-    status: 'synced',
-    members: 0,
-    added: 0,
-    removed: 0,
-    skipped: 0,
-    skippedByReason: emptySkips(),
-    requests: 0,
-    errors: [],
-  };
-  const fail = (message: string): SyncSummary => {
-    deps.progress?.({ type: 'error', sync, message });
-    summary.errors.push(message);
-    summary.status = 'failed';
-    return summary;
-  };
-  try {
-    deps.progress?.({ type: 'start', sync, syncId });
-    const state = await deps.store.load(syncId);
-    const decision = decideRun(sync, state, options.force);
-    if (!decision.run) return skip(summary, sync, deps, decision.reason);
-
-    const cohort = await deps.getCohort(sync.posthogProjectId, sync.cohortId);
-    if (cohort.deleted) return fail(`PostHog cohort ${sync.cohortId} is deleted; remove this sync or restore the cohort`);
-    if (cohort.is_calculating) return skip(summary, sync, deps, 'PostHog is recalculating the cohort; the next run syncs it');
-
-    const target = new Set<string>();
-    let page = 0;
-    for await (const persons of deps.readPersons(sync.posthogProjectId, sync.cohortId)) {
-      page++;
-      for (const person of persons) {
-        const id = resolveMemberId(person, deps.identity);
-        if (id.ok) target.add(id.uid);
-        else summary.skippedByReason[id.reason]++;
-      }
-      deps.progress?.({ type: 'page', sync, page, persons: persons.length, members: target.size });
-    }
-    summary.members = target.size;
-    summary.skipped = Object.values(summary.skippedByReason).reduce((a, b) => a + b, 0);
-
-    const members = new Set(state?.members ?? []);
-    const { toAdd, toRemove } = diffMembership(members, target);
-    deps.progress?.({
-      type: 'plan',
-      sync,
-      toAdd: toAdd.length,
-      toRemove: toRemove.length,
-      skipped: summary.skipped,
-      dryRun: options.dryRun === true,
-    });
-    if (options.dryRun) {
-      summary.status = 'dry_run';
-      summary.added = toAdd.length;
-      summary.removed = toRemove.length;
-      return summary;
-    }
-
-    const cohortRef: CohortRef = { partner: deps.partner, cohortName: sync.moengageCohortName, cohortId: syncId };
-    const maxBytes = deps.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
-    const batches = [
-      ...chunkUids('add_members', cohortRef, toAdd, maxBytes).map((uids) => ({ action: 'add_members' as const, uids })),
-      ...chunkUids('remove_members', cohortRef, toRemove, maxBytes).map((uids) => ({ action: 'remove_members' as const, uids })),
-    ];
-    const save = (completed: boolean) => {
-      const next: SyncState = {
-        version: 1,
-        syncId,
-        moengageCohortId: syncId,
-        moengageCohortName: sync.moengageCohortName,
-        members: [...members].sort(),
-        updatedAt: new Date(deps.now()).toISOString(),
-      };
-      const completedAt = completed ? next.updatedAt : state?.completedAt;
-      return deps.store.save(completedAt === undefined ? next : { ...next, completedAt });
-    };
-
-    for (const [index, batch] of batches.entries()) {
-      if (deps.deadline !== undefined && deps.now() >= deps.deadline) {
-        summary.status = 'incomplete';
-        summary.message = `stopped before the time limit after ${index} of ${batches.length} request(s); the next run continues`;
-        return summary;
-      }
-      const body = cohortSyncBody(batch.action, cohortRef, batch.uids);
-      const result = await deps.send(body);
-      summary.requests++;
-      if (!result.ok) return fail(`MoEngage ${batch.action} (request ${index + 1} of ${batches.length}): ${result.message}`);
-      applyAcknowledged(members, batch.action, batch.uids);
-      if (batch.action === 'add_members') summary.added += batch.uids.length;
-      else summary.removed += batch.uids.length;
-      await save(false);
-      deps.progress?.({
-        type: 'request',
-        sync,
-        action: batch.action,
-        members: batch.uids.length,
-        bytes: Buffer.byteLength(JSON.stringify(body)),
-        done: index + 1,
-        total: batches.length,
-      });
-    }
-    if (target.size === 0 && members.size === 0 && state === undefined) {
-      summary.message = 'the cohort has no member with a MoEngage id; MoEngage creates the segment with the first member added';
-    }
-    await save(true);
-    return summary;
-  } catch (error) {
-    return fail((error as Error).message);
-  }
-}
+const emptySummary = (sync: CohortSync, syncId: string): SyncSummary => ({
+  syncId,
+  moengageCohortName: sync.moengageCohortName,
+  status: 'synced',
+  members: 0,
+  added: 0,
+  removed: 0,
+  skipped: 0,
+  skippedByReason: { no_id: 0, anonymous: 0, not_identified: 0 } satisfies Record<SkipReason, number>,
+  requests: 0,
+  errors: [],
+});
 
 function skip(summary: SyncSummary, sync: CohortSync, deps: SyncDeps, reason: string): SyncSummary {
   deps.progress?.({ type: 'skip', sync, reason });
@@ -183,23 +28,91 @@ function skip(summary: SyncSummary, sync: CohortSync, deps: SyncDeps, reason: st
   return summary;
 }
 
-export interface RunTotals {
-  syncs: SyncSummary[];
-  added: number;
-  removed: number;
-  skipped: number;
-  errors: number;
+/** A deleted cohort is an error; one PostHog is recalculating is skipped, so a half-computed cohort never empties the segment. */
+function cohortProblem(cohort: CohortInfo, sync: CohortSync): { fail: string } | { skip: string } | undefined {
+  if (cohort.deleted) return { fail: `PostHog cohort ${sync.cohortId} is deleted; remove this sync or restore the cohort` };
+  if (cohort.is_calculating) return { skip: 'PostHog is recalculating the cohort; the next run syncs it' };
+  return undefined;
+}
+
+/** Reads every member and resolves their MoEngage ids; persons without one are counted by reason. */
+async function readTarget(sync: CohortSync, cohort: CohortInfo, synced: ReadonlySet<string>, deps: SyncDeps, summary: SyncSummary) {
+  const path = deps.readPath(cohort);
+  deps.progress?.({ type: 'read', sync, path, count: cohort.count ?? undefined });
+  const target = new Set<string>();
+  let page = 0;
+  for await (const persons of deps.readPersons(sync.posthogProjectId, sync.cohortId, path)) {
+    page++;
+    for (const person of persons) {
+      const id = resolveMemberId(person, deps.identity, synced);
+      if (id.ok) target.add(id.uid);
+      else summary.skippedByReason[id.reason]++;
+    }
+    deps.progress?.({ type: 'page', sync, page, persons: persons.length, members: target.size });
+  }
+  summary.members = target.size;
+  summary.skipped = Object.values(summary.skippedByReason).reduce((a, b) => a + b, 0);
+  return target;
+}
+
+/** One sync: read the cohort (unless unchanged), diff with the acknowledged membership, send the difference. */
+export async function runCohortSync(sync: CohortSync, deps: SyncDeps, options: SyncOptions = {}): Promise<SyncSummary> {
+  const syncId = syncIdOf(sync);
+  const summary = emptySummary(sync, syncId);
+  try {
+    deps.progress?.({ type: 'start', sync, syncId });
+    const state = await deps.store.load(syncId);
+    const decision = decideRun(sync, state, options.force);
+    if (!decision.run) return skip(summary, sync, deps, decision.reason);
+    const cohort = await deps.getCohort(sync.posthogProjectId, sync.cohortId);
+    const problem = cohortProblem(cohort, sync);
+    if (problem && 'fail' in problem) throw new Error(problem.fail);
+    if (problem) return skip(summary, sync, deps, problem.skip);
+    const fingerprint = cohortFingerprint(cohort, deps.identity);
+    const readAt = new Date(deps.now()).toISOString();
+    const read = options.force ? { run: true as const } : decideRead(state, fingerprint, deps.now(), deps.fullReadHours ?? 24);
+    if (!read.run) return skip(summary, sync, deps, read.reason);
+
+    const synced = new Set(state?.members ?? []);
+    const target = await readTarget(sync, cohort, synced, deps, summary);
+    const diff = diffMembership(synced, target);
+    const dryRun = options.dryRun === true || deps.send === undefined;
+    deps.progress?.({ type: 'plan', sync, toAdd: diff.toAdd.length, toRemove: diff.toRemove.length, skipped: summary.skipped, dryRun });
+    if (dryRun) return { ...summary, status: 'dry_run', added: diff.toAdd.length, removed: diff.toRemove.length };
+    return await applyDiff(
+      sync,
+      diff,
+      { syncId, previous: state, fingerprint, readAt },
+      { ...deps, send: deps.send as NonNullable<SyncDeps['send']> },
+      summary,
+    );
+  } catch (error) {
+    if (error instanceof BudgetExhaustedError) {
+      summary.status = 'incomplete';
+      summary.message = error.message;
+      deps.progress?.({ type: 'skip', sync, reason: error.message });
+      return summary;
+    }
+    const message = (error as Error).message;
+    deps.progress?.({ type: 'error', sync, message });
+    summary.errors.push(message);
+    summary.status = 'failed';
+    return summary;
+  } finally {
+    await deps.saveBudget?.();
+  }
 }
 
 /** Every configured sync, one after the other; one failing sync does not stop the others. */
 export async function runCohortSyncs(syncs: readonly CohortSync[], deps: SyncDeps, options: SyncOptions = {}): Promise<RunTotals> {
   const results: SyncSummary[] = [];
   for (const sync of syncs) results.push(await runCohortSync(sync, deps, options));
+  const total = (pick: (s: SyncSummary) => number) => results.reduce((n, s) => n + pick(s), 0);
   return {
     syncs: results,
-    added: results.reduce((n, s) => n + s.added, 0),
-    removed: results.reduce((n, s) => n + s.removed, 0),
-    skipped: results.reduce((n, s) => n + s.skipped, 0),
-    errors: results.reduce((n, s) => n + s.errors.length, 0),
+    added: total((s) => s.added),
+    removed: total((s) => s.removed),
+    skipped: total((s) => s.skipped),
+    errors: total((s) => s.errors.length),
   };
 }

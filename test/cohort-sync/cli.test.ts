@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COHORT_SYNC_USAGE, runCohortSyncCommand } from '../../cli/cohort-sync.ts';
-import { makePersons } from './support/fake-posthog-api.ts';
+import { makePersons } from '../../local/cohort-sync-fakes/posthog-api.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 
 describe('runCohortSyncCommand', () => {
@@ -41,12 +41,13 @@ describe('runCohortSyncCommand', () => {
     expect(out.join('')).toBe(
       [
         'Power users ← PostHog project 1, cohort 7 (dynamic)',
+        '  reading 151 persons through the persons endpoint',
         '  read page 1: 100 persons (100 members so far)',
         '  read page 2: 51 persons (150 members so far)',
         '  to add 150, to remove 0, skipped 1 without a MoEngage id',
         `  add_members 1/1: 150 members (${h.moengage.requests[0]?.bytes.toLocaleString('en-US')} bytes) accepted`,
-        '  Power users: synced; members 150, added 150, removed 0, skipped 1 (not_identified 1), errors 0',
-        'summary: added 150, removed 0, skipped 1, errors 0',
+        '  Power users: synced; members 150, accepted: added 150, removed 0, skipped 1 (not_identified 1), errors 0',
+        'summary: accepted: added 150, removed 0, skipped 1, errors 0 (MoEngage processes accepted requests shortly after)',
         '',
       ].join('\n'),
     );
@@ -57,7 +58,7 @@ describe('runCohortSyncCommand', () => {
     const code = await runCohortSyncCommand(['run', '--dry-run'], { env: h.env(), ...io() });
     expect(code).toBe(0);
     expect(out.join('')).toContain('  would add 3, would remove 0, skipped 0 without a MoEngage id\n');
-    expect(out.join('')).toContain('summary: added 3, removed 0, skipped 0, errors 0\n');
+    expect(out.join('')).toContain('summary: would add 3, would remove 0, skipped 0, errors 0\n');
     expect(h.moengage.requests).toHaveLength(0);
   });
 
@@ -69,7 +70,7 @@ describe('runCohortSyncCommand', () => {
     const text = out.join('');
     expect(text).toMatch(/ {2}retry 1: 500 from 127\.0\.0\.1:\d+, waiting 1 s\n/);
     expect(text).toMatch(/ {2}error: MoEngage add_members \(request 1 of 1\): HTTP 500/);
-    expect(text).toContain('summary: added 0, removed 0, skipped 0, errors 1\n');
+    expect(text).toContain('summary: accepted: added 0, removed 0, skipped 0, errors 1\n');
   });
 
   it('without --once repeats a pass every 15 minutes until stopped', async () => {
@@ -97,9 +98,10 @@ describe('runCohortSyncCommand', () => {
       h.posthog.setCohort('1', '7', makePersons(4, { withProperty: true }));
       const { COHORT_SYNC_STATE_BUCKET, ...env } = h.env({ COHORT_SYNC_STATE_DIR: dir });
       expect(await runCohortSyncCommand(['run', '--once'], { env, ...io() })).toBe(0);
-      expect(await readdir(dir)).toEqual([expect.stringMatching(/^posthog-1-7-[0-9a-f]{10}\.json$/)]);
+      // The sync's state and the hourly PostHog budget shared by every sync.
+      expect(await readdir(dir)).toEqual(['_budget.json', expect.stringMatching(/^posthog-1-7-[0-9a-f]{10}\.json$/)]);
       expect(await runCohortSyncCommand(['run', '--once'], { env, ...io() })).toBe(0);
-      expect(out.join('')).toContain('to add 0, to remove 0');
+      expect(out.join('')).toContain('skipped: unchanged since it was read at');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

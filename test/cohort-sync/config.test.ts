@@ -17,12 +17,16 @@ describe('loadCohortSyncConfig', () => {
     expect(config.posthogAppHost).toBe('https://eu.posthog.com');
     expect(config.syncs).toEqual([{ posthogProjectId: '12345', cohortId: '42', moengageCohortName: 'Power users', mode: 'dynamic' }]);
     expect(config.credentials).toEqual({
-      values: { posthogPersonalApiKey: 'phx_abc', moengageAppId: 'WS1', moengageApiKey: 'key', moengageDataCenter: '2' },
+      posthogPersonalApiKey: 'phx_abc',
+      moengage: { moengageAppId: 'WS1', moengageApiKey: 'key', moengageDataCenter: '2' },
     });
     expect(config.identity).toEqual({ property: '$moengage_user_id', fallback: 'distinct_id' });
     expect(config.state).toEqual({ bucket: 'bucket', prefix: 'cohort-sync/' });
     expect(config.pageSize).toBe(1000);
-    expect(config.moengageRequestsPerMinute).toBe(300);
+    // Headroom under MoEngage's 300/min, which the whole workspace shares; PostHog's hourly 1,200 likewise.
+    expect(config.limits).toEqual({ posthogPerMinute: 240, posthogPerHour: 1000, queryPerHour: 100, moengagePerMinute: 200 });
+    expect(config.queryThreshold).toBe(10_000);
+    expect(config.dryRun).toBe(false);
     expect(config.partner).toBe('posthog');
   });
 
@@ -52,8 +56,29 @@ describe('loadCohortSyncConfig', () => {
   });
 
   it('requires credentials from somewhere', () => {
-    const { POSTHOG_PERSONAL_API_KEY, MOENGAGE_APP_ID, MOENGAGE_API_KEY, ...rest } = base;
+    const { POSTHOG_PERSONAL_API_KEY, MOENGAGE_APP_ID, MOENGAGE_API_KEY, MOENGAGE_DATA_CENTER, ...rest } = base;
     expect(() => loadCohortSyncConfig(rest)).toThrow(/COHORT_SYNC_SECRET \(a Secrets Manager secret\) or POSTHOG_PERSONAL_API_KEY/);
+  });
+
+  it('reports every missing or bad setting in one message, not one group at a time', () => {
+    const env = { POSTHOG_APP_HOST: 'https://us.i.posthog.com', POSTHOG_PAGE_SIZE: '0', MOENGAGE_DATA_CENTER: '7' };
+    expect(() => loadCohortSyncConfig(env)).toThrow(
+      'invalid configuration: POSTHOG_APP_HOST us.i.posthog.com is the ingestion host; the API needs the app host (us.posthog.com); ' +
+        'POSTHOG_PAGE_SIZE Too small: expected number to be >=1; COHORT_SYNCS is required (a JSON list of syncs); ' +
+        'POSTHOG_PERSONAL_API_KEY is required; MOENGAGE_APP_ID is required (MoEngage Workspace ID, formerly App ID); ' +
+        'MOENGAGE_API_KEY is required (MoEngage Data API key); MOENGAGE_DATA_CENTER must be a MoEngage data centre: 1–6 or 101; ' +
+        'COHORT_SYNC_STATE_BUCKET (S3) or COHORT_SYNC_STATE_DIR (local) is required',
+    );
+  });
+
+  it('needs neither MoEngage credentials nor a state location for a dry run, and names only what a dry run needs', () => {
+    const { MOENGAGE_APP_ID, MOENGAGE_API_KEY, MOENGAGE_DATA_CENTER, COHORT_SYNC_STATE_BUCKET, ...posthogOnly } = base;
+    const config = loadCohortSyncConfig(posthogOnly, { dryRun: true });
+    expect(config).toMatchObject({ dryRun: true, state: undefined, credentials: { posthogPersonalApiKey: 'phx_abc', moengage: undefined } });
+    expect(() => loadCohortSyncConfig(posthogOnly)).toThrow(/MOENGAGE_APP_ID is required.*COHORT_SYNC_STATE_BUCKET \(S3\)/);
+    expect(() => loadCohortSyncConfig({ POSTHOG_APP_HOST: 'eu' }, { dryRun: true })).toThrow(
+      'invalid configuration: COHORT_SYNCS is required (a JSON list of syncs); COHORT_SYNC_SECRET (a Secrets Manager secret) or POSTHOG_PERSONAL_API_KEY are required',
+    );
   });
 });
 
@@ -70,6 +95,9 @@ describe('parseSyncs', () => {
       /1\.moengageCohortName repeats sync 0's name/,
     ],
     ['one cohort twice', [sync({}), sync({ moengageCohortName: 'B' })], /1\.cohortId repeats sync 0's PostHog cohort/],
+    ['MoEngage\'s reserved "All users"', [sync({ moengageCohortName: 'All users' })], /"All Users" is MoEngage's built-in segment/],
+    ['"ALL USERS" in any casing', [sync({ moengageCohortName: ' ALL USERS ' })], /"All Users" is MoEngage's built-in segment/],
+    ['parentheses', [sync({ moengageCohortName: 'Buyers (EU)' })], /must not contain parentheses/],
   ])('refuses %s', (_name, syncs, message) => {
     expect(() => parseSyncs(JSON.stringify(syncs), 'syncs')).toThrow(message);
   });

@@ -176,7 +176,7 @@ describe('rate limiter', () => {
 
   it('never lets more than `limit` requests start in any 60 s window, on an injected clock', async () => {
     const clock = createFakeClock(0);
-    const limiter = createRateLimiter({ limit: 300, windowMs: 60_000, now: clock.now, sleep: clock.sleep });
+    const limiter = createRateLimiter({ windows: [{ limit: 300, windowMs: 60_000 }], now: clock.now, sleep: clock.sleep });
     const starts: number[] = [];
     for (let i = 0; i < 1000; i++) {
       await limiter.acquire();

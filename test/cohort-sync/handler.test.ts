@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FakeMoEngage, startFakeMoEngage } from './support/fake-moengage.ts';
-import { type FakePostHogApi, makePersons, startFakePostHogApi } from './support/fake-posthog-api.ts';
+import { type FakeMoEngage, startFakeMoEngage } from '../../local/cohort-sync-fakes/moengage.ts';
+import { type FakePostHogApi, makePersons, startFakePostHogApi } from '../../local/cohort-sync-fakes/posthog-api.ts';
 
 describe('cohort-sync Lambda handler', () => {
   let posthog: FakePostHogApi;

@@ -1,7 +1,7 @@
 import { cohortSyncBody } from '#shared/cohort-sync/moengage-cohort-api';
 import { syncIdOf } from '#shared/cohort-sync/plan';
 import type { Runtime } from '#shared/cohort-sync/runtime';
-import { makePersons } from './support/fake-posthog-api.ts';
+import { makePersons } from '../../local/cohort-sync-fakes/posthog-api.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 
 const SYNC = { posthogProjectId: '1', cohortId: '7', moengageCohortName: 'Power users' };
@@ -67,15 +67,18 @@ describe('cohort sync against fake PostHog and MoEngage APIs with state in S3 (f
     expect(remove?.body.parameters.members.map((m) => m.uid)).toEqual(moeIds(1, 50));
     expect(sorted(h.moengage.segment(COHORT_ID))).toEqual(moeIds(51, 250));
 
-    // A third run with no change sends nothing.
+    // A third run with no change sends nothing, and reads only the cohort (not its persons): it did not change.
     const after = h.moengage.requests.length;
-    expect((await h.run(env)).syncs[0]).toMatchObject({ status: 'synced', added: 0, removed: 0, requests: 0 });
+    const reads = h.posthog.requests.length;
+    expect((await h.run(env)).syncs[0]).toMatchObject({ status: 'skipped', added: 0, removed: 0, requests: 0 });
     expect(h.moengage.requests.length).toBe(after);
+    expect(h.posthog.requests.slice(reads).map((r) => r.path)).toEqual(['/api/projects/1/cohorts/7/']);
   });
 
   it('a 50,000-member cohort goes out in requests under 128 KB each, every member once', async () => {
     h.posthog.setCohort('1', '7', makePersons(50_000, { withProperty: true }));
-    const totals = await h.run(h.env({ POSTHOG_PAGE_SIZE: '1000' }));
+    // Through the persons endpoint (the HogQL path has its own test).
+    const totals = await h.run(h.env({ POSTHOG_PAGE_SIZE: '1000', COHORT_SYNC_QUERY_THRESHOLD: '100000' }));
 
     expect(totals.syncs[0]).toMatchObject({ status: 'synced', members: 50_000, added: 50_000, errors: [] });
     const accepted = h.moengage.accepted();

@@ -4,8 +4,8 @@ import { loadCohortSyncConfig } from '#shared/cohort-sync/config';
 import { createRuntime, type Runtime } from '#shared/cohort-sync/runtime';
 import { type RunTotals, runCohortSyncs, type SyncOptions } from '#shared/cohort-sync/sync';
 import { createFakeClock, type FakeClock } from './clock.ts';
-import { type FakeMoEngage, startFakeMoEngage } from './fake-moengage.ts';
-import { type FakePostHogApi, startFakePostHogApi } from './fake-posthog-api.ts';
+import { type FakeMoEngage, startFakeMoEngage } from '../../../local/cohort-sync-fakes/moengage.ts';
+import { type FakePostHogApi, startFakePostHogApi } from '../../../local/cohort-sync-fakes/posthog-api.ts';
 import { type LocalS3, startLocalS3 } from './s3.ts';
 
 /** Fake PostHog API, fake MoEngage Cohort Sync API and fauxqs S3, all on 127.0.0.1, sharing one fake clock. */
@@ -26,7 +26,7 @@ let prefixes = 0;
 
 export async function startHarness(): Promise<Harness> {
   const clock = createFakeClock();
-  const [posthog, moengage, s3] = await Promise.all([startFakePostHogApi(), startFakeMoEngage({ now: clock.now }), startLocalS3()]);
+  const [posthog, moengage, s3] = await Promise.all([startFakePostHogApi({ now: clock.now }), startFakeMoEngage({ now: clock.now }), startLocalS3()]);
   const dispatcher = new Agent({ keepAliveTimeout: 1_000, connect: { timeout: 2_000 } });
   const env = (overrides: Record<string, string> = {}) => ({
     POSTHOG_APP_HOST: posthog.url,

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { closeServer, listenOnLoopback } from '../../../local/loopback.ts';
+import { closeServer, listenOnLoopback } from '../loopback.ts';
+import { slidingWindow } from './window.ts';
 
 export interface MoEngageRequest {
   at: number;
@@ -18,9 +19,12 @@ export interface FakeMoEngageReply {
 }
 
 /**
- * MoEngage's Cohort Sync API on 127.0.0.1 (`POST /v1/integrations/cohortsync`): checks Basic auth and MOE-APPKEY,
- * refuses payloads over 128 KB with 413 and more than `ratePerMinute` requests per minute of its clock with 429, and
- * keeps each segment's membership (by cohort_id) so tests can compare it with the cohort.
+ * MoEngage's Cohort Sync API on 127.0.0.1 (`POST /v1/integrations/cohortsync`), as documented in
+ * moengage/moengage-documentation api/cohort-audience/cohort-audience.yaml and api/rate-limits.mdx: Basic auth and
+ * MOE-APPKEY, 413 over 128 KB, 429 over `ratePerMinute` requests per minute of its clock (the workspace's whole
+ * 300/min: `otherTraffic` plays the workspace's other integrations), `x-ratelimit-limit`, `x-ratelimit-remaining`
+ * and `x-ratelimit-reset` (UTC epoch seconds) on every answer and no Retry-After, 200 "accepted and will be processed
+ * soon". It keeps each segment's membership (by cohort_id) so tests and the demo can compare it with the cohort.
  */
 export interface FakeMoEngage {
   url: string;
@@ -30,6 +34,8 @@ export interface FakeMoEngage {
   segment(cohortId: string): Set<string>;
   segments: Map<string, { name: string; members: Set<string> }>;
   intercept(hook: ((request: MoEngageRequest, index: number) => FakeMoEngageReply | undefined) | undefined): void;
+  /** Requests other integrations of the workspace make now: they count against the shared limit. */
+  otherTraffic(count: number): void;
   close(): Promise<void>;
 }
 
@@ -45,11 +51,17 @@ export interface FakeMoEngageOptions {
 
 export async function startFakeMoEngage(options: FakeMoEngageOptions = {}): Promise<FakeMoEngage> {
   const { appId = 'WORKSPACE1', apiKey = 'data-api-key', now = Date.now, ratePerMinute = 300 } = options;
-  const acceptedAt: number[] = [];
+  const window = slidingWindow(ratePerMinute, 60_000);
   const requests: MoEngageRequest[] = [];
   const segments = new Map<string, { name: string; members: Set<string> }>();
   let hook: ((request: MoEngageRequest, index: number) => FakeMoEngageReply | undefined) | undefined;
   const expectedAuth = `Basic ${Buffer.from(`${appId}:${apiKey}`).toString('base64')}`;
+  let resetAt = 0;
+  const limitHeaders = () => ({
+    'x-ratelimit-limit': String(ratePerMinute),
+    'x-ratelimit-remaining': String(window.remaining(now())),
+    'x-ratelimit-reset': String(Math.ceil(Math.max(resetAt, now() + 1) / 1000)),
+  });
 
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -57,7 +69,7 @@ export async function startFakeMoEngage(options: FakeMoEngageOptions = {}): Prom
     const raw = Buffer.concat(chunks);
     const fail = (status: number, message: string, type: string) => {
       res
-        .writeHead(status, { 'content-type': 'application/json' })
+        .writeHead(status, { 'content-type': 'application/json', ...limitHeaders() })
         .end(JSON.stringify({ status: 'fail', error: { message, type, request_id: 'fake' } }));
     };
     if (req.method !== 'POST' || req.url !== '/v1/integrations/cohortsync') return fail(404, 'not found', 'Not Found');
@@ -88,11 +100,11 @@ export async function startFakeMoEngage(options: FakeMoEngageOptions = {}): Prom
     if (req.headers['moe-appkey'] !== appId) return answer(401, 'App key mismatch in params and authentication', 'Authentication Mismatch');
     if (!String(req.headers['content-type']).startsWith('application/json'))
       return answer(415, 'Content type is not supported', 'Unsupported media type');
-    const windowStart = request.at - 60_000;
-    if (acceptedAt.filter((t) => t > windowStart).length >= ratePerMinute) {
+    const slot = window.take(request.at);
+    if (!slot.ok) {
+      resetAt = request.at + slot.waitMs;
       return answer(429, 'Rate limits for customers exceeded. Please Try After Some Time', 'Rate Limits Exceeded');
     }
-    acceptedAt.push(request.at);
     if (raw.length > MOENGAGE_LIMIT_BYTES) return answer(413, 'Payload can not exceed 128KB', 'Payload too large');
     if (body.action !== 'add_members' && body.action !== 'remove_members')
       return answer(400, 'action is not found in the payload', 'MissingAttributeError');
@@ -106,7 +118,7 @@ export async function startFakeMoEngage(options: FakeMoEngageOptions = {}): Prom
     }
     request.status = 200;
     res
-      .writeHead(200, { 'content-type': 'application/json' })
+      .writeHead(200, { 'content-type': 'application/json', ...limitHeaders() })
       .end(JSON.stringify({ status: 'success', message: 'Your request has been accepted and will be processed soon.' }));
   });
   const url = await listenOnLoopback(server);
@@ -118,6 +130,9 @@ export async function startFakeMoEngage(options: FakeMoEngageOptions = {}): Prom
     segments,
     intercept: (next) => {
       hook = next;
+    },
+    otherTraffic: (count) => {
+      for (let i = 0; i < count; i++) window.take(now());
     },
     close: () => closeServer(server),
   };
