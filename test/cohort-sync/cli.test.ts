@@ -62,6 +62,28 @@ describe('runCohortSyncCommand', () => {
     expect(h.moengage.requests).toHaveLength(0);
   });
 
+  it('run --dry-run needs no MoEngage credentials and no state location, and saves nothing', async () => {
+    h.posthog.setCohort('1', '7', makePersons(3, { withProperty: true }));
+    const { MOENGAGE_APP_ID, MOENGAGE_API_KEY, MOENGAGE_DATA_CENTER, MOENGAGE_BASE_URL, COHORT_SYNC_STATE_BUCKET, ...env } = h.env();
+    const { s3, ...noS3 } = io();
+    const code = await runCohortSyncCommand(['run', '--dry-run'], { env, ...noS3 });
+    expect(err.join('')).toBe('');
+    expect(code).toBe(0);
+    expect(out.join('')).toContain('summary: would add 3, would remove 0, skipped 0, errors 0\n');
+    expect(h.moengage.requests).toHaveLength(0);
+  });
+
+  it('reports every missing setting at once, and only those a dry run needs in a dry run', async () => {
+    const env = { POSTHOG_APP_HOST: 'eu' };
+    expect(await runCohortSyncCommand(['run', '--once'], { env, ...io() })).toBe(2);
+    expect(err.join('')).toMatch(/COHORT_SYNCS is required.*POSTHOG_PERSONAL_API_KEY, MOENGAGE_APP_ID.*COHORT_SYNC_STATE_BUCKET/);
+    err = [];
+    expect(await runCohortSyncCommand(['run', '--dry-run'], { env, ...io() })).toBe(2);
+    expect(err.join('')).toBe(
+      'cohort-sync: invalid configuration: COHORT_SYNCS is required (a JSON list of syncs); COHORT_SYNC_SECRET (a Secrets Manager secret) or POSTHOG_PERSONAL_API_KEY are required\n',
+    );
+  });
+
   it('exits 1 and prints the error when a sync fails, with retries shown as they happen', async () => {
     h.posthog.setCohort('1', '7', makePersons(3, { withProperty: true }));
     h.moengage.intercept(() => ({ status: 500 }));

@@ -74,7 +74,11 @@ describe('loadCohortSyncConfig', () => {
   it('needs neither MoEngage credentials nor a state location for a dry run, and names only what a dry run needs', () => {
     const { MOENGAGE_APP_ID, MOENGAGE_API_KEY, MOENGAGE_DATA_CENTER, COHORT_SYNC_STATE_BUCKET, ...posthogOnly } = base;
     const config = loadCohortSyncConfig(posthogOnly, { dryRun: true });
-    expect(config).toMatchObject({ dryRun: true, state: undefined, credentials: { posthogPersonalApiKey: 'phx_abc', moengage: undefined } });
+    expect(config).toMatchObject({
+      dryRun: true,
+      state: undefined,
+      credentials: { posthogPersonalApiKey: 'phx_abc', moengage: undefined },
+    });
     expect(() => loadCohortSyncConfig(posthogOnly)).toThrow(/MOENGAGE_APP_ID is required.*COHORT_SYNC_STATE_BUCKET \(S3\)/);
     expect(() => loadCohortSyncConfig({ POSTHOG_APP_HOST: 'eu' }, { dryRun: true })).toThrow(
       'invalid configuration: COHORT_SYNCS is required (a JSON list of syncs); COHORT_SYNC_SECRET (a Secrets Manager secret) or POSTHOG_PERSONAL_API_KEY are required',

@@ -26,7 +26,11 @@ let prefixes = 0;
 
 export async function startHarness(): Promise<Harness> {
   const clock = createFakeClock();
-  const [posthog, moengage, s3] = await Promise.all([startFakePostHogApi({ now: clock.now }), startFakeMoEngage({ now: clock.now }), startLocalS3()]);
+  const [posthog, moengage, s3] = await Promise.all([
+    startFakePostHogApi({ now: clock.now }),
+    startFakeMoEngage({ now: clock.now }),
+    startLocalS3(),
+  ]);
   const dispatcher = new Agent({ keepAliveTimeout: 1_000, connect: { timeout: 2_000 } });
   const env = (overrides: Record<string, string> = {}) => ({
     POSTHOG_APP_HOST: posthog.url,
