@@ -34,7 +34,7 @@ export const handler = async (_event: unknown, context: Pick<Context, 'getRemain
       deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,
       progress: (event) => {
         if (event.type === 'error') logger.error('cohort sync failed', { cohort: event.sync.moengageCohortName, reason: event.message });
-        else if (event.type === 'plan' || event.type === 'skip')
+        else if (event.type === 'plan' || event.type === 'skip' || event.type === 'read')
           logger.info(`cohort sync ${event.type}`, { ...event, sync: event.sync.moengageCohortName });
       },
       onRetry: (info) => logger.warn('retrying', { ...info, url: new URL(info.url).pathname }),

@@ -58,7 +58,7 @@ const headers = (key: string) => ({ authorization: `Bearer ${key}`, accept: 'app
 function explain(status: number | undefined, message: string, what: string): string {
   if (status === 401) return `${what}: PostHog refused the personal API key (401): ${message}`;
   if (status === 403)
-    return `${what}: the personal API key lacks a scope or project access (403; needs cohort:read and person:read): ${message}`;
+    return `${what}: the personal API key lacks a scope or project access (403; needs cohort:read, person:read and, for large cohorts, query:read): ${message}`;
   if (status === 404) return `${what}: not found (404): check the project id and cohort id`;
   return `${what}: ${status === undefined ? message : `HTTP ${status}: ${message}`}`;
 }
