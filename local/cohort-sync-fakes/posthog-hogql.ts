@@ -14,7 +14,7 @@ export interface HogQLPerson {
 export const MAX_SELECT_RETURNED_ROWS = 50_000;
 
 const SHAPE =
-  /^SELECT person_id, any\(person\.properties\.`([^`]+)`\), any\(person\.is_identified\), arraySort\(groupArray\(distinct_id\)\)\nFROM person_distinct_ids\nWHERE person_id IN COHORT (\d+)(?: AND person_id > toUUID\('([0-9a-f-]{36})'\))?\nGROUP BY person_id\nORDER BY person_id\nLIMIT (\d+)$/;
+  /^SELECT toString\(person_id\) AS id, any\(person\.properties\.`([^`]+)`\), any\(person\.is_identified\), arraySort\(groupArray\(distinct_id\)\)\nFROM person_distinct_ids\nWHERE person_id IN COHORT (\d+)(?: AND toString\(person_id\) > '([0-9a-f-]{36})')?\nGROUP BY id\nORDER BY id\nLIMIT (\d+)$/;
 
 export type HogQLResult = { ok: true; cohortId: string; results: unknown[][] } | { ok: false; message: string };
 

@@ -8,9 +8,12 @@ import { type CohortPerson, getJson, PostHogApiError, type PostHogReaderDeps } f
  * (posthog/rate_limit.py); a SELECT returns at most 50,000 rows (`MAX_SELECT_RETURNED_ROWS`,
  * posthog/hogql/constants.py). One request reads up to 50,000 members where the persons endpoint reads 1,000.
  *
- * Keyset pagination: rows ordered by `person_id`, each page starting after the last id of the previous one
- * (`person_id > {after}`), so a member joining or leaving during the read never shifts the other pages, unlike the
- * persons endpoint's offsets. Every distinct id of a person is returned, sorted, so the fallback id is stable.
+ * Keyset pagination: rows ordered by the person id as text, each page starting after the last id of the previous one
+ * (`toString(person_id) > {after}`; text on both sides, since ClickHouse does not order UUIDs as their text), so a
+ * member joining or leaving during the read never shifts the other pages, unlike the persons endpoint's offsets.
+ * `person_id IN COHORT n` joins the cohort's people on any expression (posthog/hogql/transforms/in_cohort.py);
+ * `person` is person_distinct_ids' lazy join to persons (posthog/hogql/database/schema/person_distinct_ids.py).
+ * Every distinct id of a person is returned, sorted, so the fallback id is stable.
  */
 export const MAX_QUERY_ROWS = 50_000;
 
@@ -21,11 +24,11 @@ export function cohortMembersQuery(cohortId: string, property: string, limit: nu
   if (!/^\d+$/.test(cohortId)) throw new RangeError(`cohort id ${cohortId} is not numeric`);
   if (after !== undefined && !UUID.test(after)) throw new RangeError(`keyset cursor ${after} is not a person UUID`);
   return [
-    `SELECT person_id, any(person.properties.\`${property}\`), any(person.is_identified), arraySort(groupArray(distinct_id))`,
+    `SELECT toString(person_id) AS id, any(person.properties.\`${property}\`), any(person.is_identified), arraySort(groupArray(distinct_id))`,
     'FROM person_distinct_ids',
-    `WHERE person_id IN COHORT ${cohortId}${after === undefined ? '' : ` AND person_id > toUUID('${after}')`}`,
-    'GROUP BY person_id',
-    'ORDER BY person_id',
+    `WHERE person_id IN COHORT ${cohortId}${after === undefined ? '' : ` AND toString(person_id) > '${after}'`}`,
+    'GROUP BY id',
+    'ORDER BY id',
     `LIMIT ${Math.min(limit, MAX_QUERY_ROWS)}`,
   ].join('\n');
 }

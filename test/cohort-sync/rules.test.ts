@@ -51,11 +51,11 @@ describe('cohortMembersQuery', () => {
   it('builds one keyset page and refuses what could change the query', () => {
     expect(cohortMembersQuery('7', '$moengage_user_id', 60_000, '018f0000-0000-7000-8000-000000000100')).toBe(
       [
-        'SELECT person_id, any(person.properties.`$moengage_user_id`), any(person.is_identified), arraySort(groupArray(distinct_id))',
+        'SELECT toString(person_id) AS id, any(person.properties.`$moengage_user_id`), any(person.is_identified), arraySort(groupArray(distinct_id))',
         'FROM person_distinct_ids',
-        "WHERE person_id IN COHORT 7 AND person_id > toUUID('018f0000-0000-7000-8000-000000000100')",
-        'GROUP BY person_id',
-        'ORDER BY person_id',
+        "WHERE person_id IN COHORT 7 AND toString(person_id) > '018f0000-0000-7000-8000-000000000100'",
+        'GROUP BY id',
+        'ORDER BY id',
         'LIMIT 50000',
       ].join('\n'),
     );

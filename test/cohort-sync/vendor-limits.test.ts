@@ -70,7 +70,7 @@ describe('cohort sync within the vendors documented limits (fakes on 127.0.0.1, 
     const totals = await h.run(h.env({ COHORT_SYNC_QUERY_THRESHOLD: '200', POSTHOG_QUERY_PAGE_SIZE: '100' }));
     expect(totals.syncs[0]).toMatchObject({ status: 'synced', members: 250, added: 250 });
     const queries = h.posthog.requests.filter((r) => r.path === '/api/projects/1/query/');
-    const cursors = queries.map((r) => /toUUID\('([^']+)'\)/.exec(JSON.parse(r.body).query.query)?.[1]);
+    const cursors = queries.map((r) => /toString\(person_id\) > '([^']+)'/.exec(JSON.parse(r.body).query.query)?.[1]);
     expect(cursors).toEqual([undefined, '018f0000-0000-7000-8000-000000000100', '018f0000-0000-7000-8000-000000000200']);
     expect(h.posthog.requests.some((r) => r.path.endsWith('/persons/'))).toBe(false);
     expect(h.moengage.segment(COHORT_ID).size).toBe(250);
