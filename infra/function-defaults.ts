@@ -5,6 +5,9 @@ import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
+/** The Lambda runtime every function deploys on; tests and CI run on the same Node major (test/infra/runtime.test.ts). */
+export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+
 const ROOT = new URL('..', import.meta.url).pathname;
 
 /** How each function is bundled (esbuild through NodejsFunction); bench/cold-start.ts builds with the same settings. */
@@ -62,7 +65,7 @@ export class ServiceFunction extends Construct {
       entry: `${ROOT}functions/${props.name}/handler.ts`,
       projectRoot: ROOT,
       depsLockFilePath: `${ROOT}package-lock.json`,
-      runtime: Runtime.NODEJS_24_X,
+      runtime: LAMBDA_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,

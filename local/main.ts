@@ -2,10 +2,6 @@ import { startLocalStack } from './runner.ts';
 
 const SAMPLE = '{"event":"purchase_completed","distinct_id":"user-123","properties":{"amount":"19.99","currency":"EUR"}}';
 
-// The AWS SDK warns at start under Node 20 about its future Node 22 requirement (package.json engines covers that);
-// it says nothing about this local run. Set the variable to "false" to see it.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 /** `npm start`: the whole pipeline on 127.0.0.1 with the real handlers. */
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
