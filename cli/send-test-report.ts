@@ -66,11 +66,24 @@ function describeVerify(body: unknown, status: number): string[] {
   const firstError = list(b.errors).find(isObject);
   const phStatus = posthog.status ?? posthog.httpStatus ?? b.posthog_status ?? b.posthogStatus;
   const phMessage = posthog.message ?? posthog.detail ?? posthog.body ?? b.message ?? firstError?.message;
-  if (status === 200) {
-    return [`PostHog check: accepted${phStatus !== undefined ? ` (HTTP ${str(phStatus)})` : ''}; the project key was accepted too.`];
-  }
+  if (status === 200)
+    return [`PostHog check: accepted${phStatus !== undefined ? ` (HTTP ${str(phStatus)})` : ''}; ${describeKeyCheck(b.key_check)}`];
   const line = `PostHog check: refused${phStatus !== undefined ? ` with HTTP ${str(phStatus)}` : ''}${phMessage !== undefined ? `: ${str(phMessage)}` : ''}`;
   return [line.endsWith('.') ? line : `${line}.`];
+}
+
+/** What `?verify=1` said about the project key (`key_check` in its 200 answer). */
+function describeKeyCheck(keyCheck: unknown): string {
+  switch (keyCheck) {
+    case 'valid':
+      return 'the project key was accepted too.';
+    case 'local_sink':
+      return 'it went to the local capture sink, so no PostHog project key was checked.';
+    case 'no_flags_endpoint':
+      return 'the project key was NOT checked (this PostHog has no flags endpoint; an older self-hosted version?).';
+    default:
+      return 'this intake did not say whether the project key was checked.';
+  }
 }
 
 /** The report printed by `send-test` (pure). */

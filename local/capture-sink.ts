@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { dirname } from 'node:path';
 import { CAPTURE_PATHS, decodeCaptureRequest, FLAGS_PATHS, readBody } from './capture-protocol.ts';
 import { closeServer, listenOnLoopback } from './loopback.ts';
+import { LOCAL_SINK_HEADER } from '#shared/posthog/key-check';
 
 export interface CaptureSink {
   url: string;
@@ -19,12 +20,13 @@ export async function startCaptureSink(options: { file: string; port?: number; p
   await mkdir(dirname(options.file), { recursive: true });
   const server: Server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const reply = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
     };
     try {
       const raw = await readBody(req);
-      if (req.method === 'POST' && FLAGS_PATHS.has(path)) return reply(200, { flags: {} });
+      // The sink has no project keys: it says so, and ?verify=1 reports that no key was checked.
+      if (req.method === 'POST' && FLAGS_PATHS.has(path)) return reply(200, { flags: {} }, { [LOCAL_SINK_HEADER]: '1' });
       if (req.method !== 'POST' || !CAPTURE_PATHS.has(path)) return reply(404, { error: 'not a capture route' });
       const capture = decodeCaptureRequest(raw, req.headers['content-encoding']);
       const lines = capture.events.map((event) => JSON.stringify(event));

@@ -8,7 +8,7 @@ import {
   MAX_BATCH_EVENTS,
   TIME_SHIFT_FIELDS,
 } from './schema.ts';
-import { isUuid, uuidForIntake, uuidFromKey } from '../mapping/event-id.ts';
+import { type InsertKey, isUuid, uuidForIntake, uuidFromInsertId } from '../mapping/event-id.ts';
 import { readIdentifier } from '../mapping/identifier.ts';
 import { checkStructure } from './input-limits.ts';
 import type { PostHogEvent } from '../posthog/event.ts';
@@ -165,7 +165,8 @@ export function mapConnectorEvent(input: unknown, ctx: MappingContext, index: nu
   } else if (body.alias !== undefined) warnings.push(ignoredField('alias', prefix));
 
   const insertId = readInsertId(body.$insert_id ?? propsInsertId, at('$insert_id'), warnings);
-  const uuid = chooseUuid(body.uuid, insertId, ctx, index, at('uuid'), warnings);
+  const uuidKey = insertId === undefined ? undefined : { insertId, event: body.event, distinctId: distinctId ?? '' };
+  const uuid = chooseUuid(body.uuid, uuidKey, ctx, index, at('uuid'), warnings);
   const timestamp = chooseTimestamp(body.timestamp, ctx.now, at('timestamp'), errors, warnings);
 
   if (errors.length > 0 || distinctId === undefined) return { ok: false, errors };
@@ -230,7 +231,7 @@ function readInsertId(raw: unknown, path: string, warnings: FieldIssue[]): strin
 
 function chooseUuid(
   raw: unknown,
-  insertId: string | undefined,
+  insertKey: InsertKey | undefined,
   ctx: MappingContext,
   index: number,
   path: string,
@@ -243,7 +244,7 @@ function chooseUuid(
     const why = problem ? `the value ${describeProblem(problem)}` : 'not a valid UUID (PostHog would reject the whole request)';
     warnings.push({ path, message: `ignored: ${why}; another id was assigned` });
   }
-  if (insertId !== undefined) return uuidFromKey(insertId);
+  if (insertKey !== undefined) return uuidFromInsertId(insertKey);
   return uuidForIntake(ctx.now, `${ctx.requestId}#${index}`);
 }
 

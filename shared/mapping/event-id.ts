@@ -11,6 +11,22 @@ export const isUuid = (value: string): boolean => UUID.test(value);
 /** A stable uuid for a de-duplication key such as `$insert_id` or a Streams `event_uuid`. */
 export const uuidFromKey = (key: string): string => uuidv5(key, UUID_NAMESPACE);
 
+/** What names one event of a campaign: its `$insert_id`, event name and distinct_id together. */
+export interface InsertKey {
+  insertId: string;
+  event: string;
+  distinctId: string;
+}
+
+/**
+ * The uuid of an event that brings `$insert_id`: from the id together with the event name and distinct_id, so the
+ * same `$insert_id` on two events (`order_completed`, `order_shipped`) or two persons never gives one uuid (PostHog
+ * would keep only one of them where the rest of its dedup key matched). Changing this rule gives existing campaigns'
+ * re-sent events new uuids once (docs/mapping.md, "uuid").
+ */
+export const uuidFromInsertId = (key: InsertKey): string =>
+  uuidFromKey(JSON.stringify(['insert_id', key.event, key.distinctId, key.insertId]));
+
 /**
  * A time-ordered UUIDv7 for an event that brought no id. Its random part is derived from the request id and the
  * event's position, so mapping stays pure: the same request at the same intake time yields the same uuid.

@@ -130,10 +130,22 @@ describe('send-test reading each kind of answer', () => {
 
   it.each([
     [
-      'PostHog accepted',
-      { status: 200, body: { status: 'ok', verified: true, posthog: { status: 200 }, events: [], warnings: [] } },
+      'PostHog accepted and knew the key',
+      { status: 200, body: { status: 'verified', delivered: 1, key_check: 'valid', events: [], warnings: [] } },
       0,
-      'PostHog check: accepted (HTTP 200); the project key was accepted too.',
+      'PostHog check: accepted; the project key was accepted too.',
+    ],
+    [
+      'the local capture sink accepted',
+      { status: 200, body: { status: 'verified', delivered: 1, key_check: 'local_sink', events: [], warnings: [] } },
+      0,
+      'PostHog check: accepted; it went to the local capture sink, so no PostHog project key was checked.',
+    ],
+    [
+      'a PostHog without a flags endpoint accepted',
+      { status: 200, body: { status: 'verified', delivered: 1, key_check: 'no_flags_endpoint', events: [], warnings: [] } },
+      0,
+      'PostHog check: accepted; the project key was NOT checked (this PostHog has no flags endpoint; an older self-hosted version?).',
     ],
     [
       'PostHog refused the key',

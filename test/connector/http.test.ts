@@ -4,7 +4,7 @@ import { type FakePostHog, startFakePostHog } from '../support/fake-posthog.ts';
 // The real intake handler (functions/intake/handler.ts, with its PostHog client for ?verify=1) behind the local
 // HTTP adapter, fauxqs and the forwarder, delivering to a fake PostHog on 127.0.0.1.
 /** uuid.uuid5(UUID("a3c5e0f2-6a0b-4c47-9a55-7f1e2d6b8c41"), "upgrade-31-1"), computed with Python. */
-const UPGRADE_UUID = '80709409-5e78-57cb-b4da-c6939083fe8b';
+const UPGRADE_UUID = '58fe45fc-99ce-5798-bc27-3e13a21292d6';
 
 describe('connector requests over HTTP through the real handlers', () => {
   let posthog: FakePostHog;

@@ -247,17 +247,19 @@ describe('?verify=1 (synchronous delivery for MoEngage’s Test button)', () => 
     expect(parse(response.body)).toEqual({
       status: 'verified',
       delivered: 1,
+      key_check: 'valid',
       events: [{ uuid, event: 'Purchase', distinct_id: 'ann@example.com' }],
       warnings: [],
     });
     expect(posthog.events).toEqual([expect.objectContaining({ event: 'Purchase', properties: expect.objectContaining({ value: 49.9 }) })]);
     expect(posthog.requests.at(-1)?.capture.apiKey).toBe(API_KEY);
-    expect(posthog.flagsRequests.at(-1)).toEqual({ token: API_KEY, api_key: API_KEY, distinct_id: KEY_CHECK_DISTINCT_ID });
+    // One key field: PostHog's flags service refuses `token` and `api_key` together (test/support/fake-flags.ts).
+    expect(posthog.flagsRequests.at(-1)).toEqual({ api_key: API_KEY, distinct_id: KEY_CHECK_DISTINCT_ID });
     expect(posthog.flagsPaths).toEqual(['/flags/']);
     expect(deps.queue.messages).toEqual([]);
   });
 
-  it('fails with 502 and sends nothing when the flags endpoint does not know the key', async () => {
+  it('fails with 502 and sends nothing when PostHog refuses the key', async () => {
     posthog.validKeys.clear();
     posthog.validKeys.add('phc_another_project');
     const before = posthog.requests.length;
@@ -268,9 +270,30 @@ describe('?verify=1 (synchronous delivery for MoEngage’s Test button)', () => 
       stage: 'key_check',
       posthog_status: 401,
       posthog_message: expect.stringContaining('The provided API key is invalid or has expired.'),
-      message: expect.stringContaining('does not recognise the project API key configured in the forwarder (POSTHOG_API_KEY)'),
+      message: expect.stringContaining('refused the project API key configured in the forwarder (POSTHOG_API_KEY): nothing was sent'),
     });
     expect(posthog.requests.length).toBe(before);
+  });
+
+  it.each([
+    [400, 'refused the check request itself as malformed'],
+    [429, 'could not answer'],
+    [503, 'could not answer'],
+  ])('never answers verified when the flags endpoint answers %i: 502 at the key check, nothing sent', async (status, why) => {
+    posthog.behaveFlags({ status, body: `HTTP ${status}` });
+    const before = posthog.requests.length;
+    const deps = verifyDeps(posthog.url);
+    const response = await handleIntake(verifyRequest(), deps);
+    expect(response.statusCode).toBe(502);
+    expect(parse(response.body)).toMatchObject({
+      status: 'verify_failed',
+      stage: 'key_check',
+      posthog_status: status,
+      posthog_message: expect.stringContaining(why),
+      message: expect.stringContaining('could not check the project API key'),
+    });
+    expect(posthog.requests.length).toBe(before);
+    expect(deps.metrics.sum('Rejected', { reason: 'verify_key_check_failed' })).toBe(1);
   });
 
   it('falls back to /decide/ and then skips the key check with a warning when neither route exists', async () => {
@@ -278,6 +301,7 @@ describe('?verify=1 (synchronous delivery for MoEngage’s Test button)', () => 
     const response = await handleIntake(verifyRequest(), verifyDeps(posthog.url));
     expect(response.statusCode).toBe(200);
     expect(posthog.flagsPaths).toEqual(['/flags/', '/decide/']);
+    expect(parse(response.body)).toMatchObject({ status: 'verified', key_check: 'no_flags_endpoint' });
     expect(parse(response.body).warnings).toEqual([
       { path: 'verify', message: expect.stringContaining('the project key was not checked: this PostHog has no flags endpoint (HTTP 404') },
     ]);
@@ -311,19 +335,26 @@ describe('?verify=1 (synchronous delivery for MoEngage’s Test button)', () => 
     deps.config = { ...deps.config, posthogHost: posthog.url };
     const response = await handleIntake(verifyRequest(), deps);
     expect(response.statusCode).toBe(502);
-    expect(parse(response.body)).toMatchObject({ stage: 'capture', posthog_status: null, posthog_message: 'timed out after 200 ms' });
+    expect(parse(response.body)).toMatchObject({
+      stage: 'capture',
+      posthog_status: null,
+      posthog_message: 'timed out after 200 ms',
+      possibly_stored: true,
+      // MOENGAGE_RECIPE_RENDERED has no $insert_id: a re-send would get a new uuid.
+      message: expect.stringContaining('PostHog may still have stored the event(s): look in PostHog (Activity → Events) before re-sending'),
+    });
   });
 
-  it('answers 502 without a PostHog status when PostHog cannot be reached', async () => {
+  it('answers 502 at the key check, sending nothing, when PostHog cannot be reached', async () => {
     const closed = await startFakePostHog();
     const url = closed.url;
     await closed.close();
     const response = await handleIntake(verifyRequest(), verifyDeps(url));
     expect(response.statusCode).toBe(502);
     expect(parse(response.body)).toMatchObject({
-      stage: 'capture',
+      stage: 'key_check',
       posthog_status: null,
-      warnings: [{ path: 'verify', message: expect.stringContaining('could not be reached') }],
+      posthog_message: expect.stringContaining('/flags/?v=2 could not be reached'),
     });
   });
 });

@@ -20,7 +20,8 @@ const NOW = '2026-11-23T16:00:00.000Z';
 /**
  * UUIDv7s of events without an id: the first 48 bits are the intake time (0x01a20922b800 = 1795449600000 ms =
  * 2026-11-23T16:00Z), the rest derived from request id + position. The UUIDv5s below were checked with Python:
- * uuid.uuid5(UUID("a3c5e0f2-6a0b-4c47-9a55-7f1e2d6b8c41"), "order-77").
+ * uuid.uuid5(UUID("a3c5e0f2-6a0b-4c47-9a55-7f1e2d6b8c41"), json.dumps(["insert_id", event, distinct_id, "order-77"],
+ * separators=(",", ":"))).
  */
 const V7 = ['01a20922-b800-783d-b1c1-4d18e6d83bb2', '01a20922-b800-7e4f-be5b-776caedb20e2', '01a20922-b800-77fb-b8b0-3ec02b9add5f'];
 const ev = (event: string, distinct_id: string, properties: Record<string, unknown>, extra: Partial<PostHogEvent> = {}): PostHogEvent => ({
@@ -78,7 +79,7 @@ const EXPECTED: Record<string, { events: PostHogEvent[]; warnings: FieldIssue[] 
         'purchase_completed',
         'user-9',
         { amount: 5, order_id: '000077', $insert_id: 'order-77' },
-        { uuid: 'a9b30b96-508d-51b1-88d7-fd2c7bd3314a' },
+        { uuid: '84aa2692-1ce8-5c1a-a5e3-a08188f4f8fa' },
       ),
     ],
     warnings: [],
@@ -96,7 +97,7 @@ const EXPECTED: Record<string, { events: PostHogEvent[]; warnings: FieldIssue[] 
           $set_once: { first_purchase: '2026-11-23' },
           $insert_id: 'order-78',
         },
-        { timestamp: '2026-11-23T14:00:00.000Z', uuid: '135553b7-bea7-5c17-b3b2-82828577f850' },
+        { timestamp: '2026-11-23T14:00:00.000Z', uuid: '1764a667-1865-5cdd-a75e-40ce293dda2f' },
       ),
     ],
     warnings: [],

@@ -236,21 +236,34 @@ describe('mapping rules that need more than one field', () => {
     });
   });
 
-  // Expected uuids computed independently with Python: uuid.uuid5(UUID('a3c5e0f2-…'), 'order-1').
+  // Expected uuids computed independently with Python:
+  // uuid.uuid5(UUID('a3c5e0f2-…'), json.dumps(['insert_id', 'x', 'u', 'order-1'], separators=(',', ':'))).
   it('derives the uuid from $insert_id, top level or in properties, and keeps it as a property', () => {
     const top = map({ event: 'x', distinct_id: 'u', $insert_id: 'order-1' });
     const inside = map({ event: 'x', distinct_id: 'u', properties: { $insert_id: 'order-1' } });
     expect(top).toEqual(inside);
     expect(top).toMatchObject({
       ok: true,
-      events: [{ uuid: '39ab1d1d-5418-5584-be8c-e2185be66489', properties: { $insert_id: 'order-1' } }],
+      events: [{ uuid: '7a440d88-f431-536f-a61a-b2487f4e0f17', properties: { $insert_id: 'order-1' } }],
     });
+  });
+
+  it('gives the same $insert_id on two events or two persons different uuids, and one event the same uuid every time', () => {
+    const uuidOf = (body: Record<string, unknown>) => {
+      const result = map(body);
+      if (!result.ok) throw new Error('expected a mapped event');
+      return result.events[0]?.uuid;
+    };
+    const completed = uuidOf({ event: 'order_completed', distinct_id: 'u1', $insert_id: 'ORD-1' });
+    expect(uuidOf({ event: 'order_completed', distinct_id: 'u1', $insert_id: 'ORD-1' })).toBe(completed);
+    expect(uuidOf({ event: 'order_shipped', distinct_id: 'u1', $insert_id: 'ORD-1' })).not.toBe(completed);
+    expect(uuidOf({ event: 'order_completed', distinct_id: 'u2', $insert_id: 'ORD-1' })).not.toBe(completed);
   });
 
   it('replaces an invalid uuid, saying so', () => {
     expect(map({ event: 'x', distinct_id: 'u', uuid: 'not-a-uuid', $insert_id: 'k' })).toMatchObject({
       ok: true,
-      events: [{ uuid: '54c8703d-33a4-5a86-af32-3441f853f701' }],
+      events: [{ uuid: '268803fd-a95a-50f2-88ea-b66b3d526cea' }],
       warnings: [{ path: 'uuid', message: expect.stringContaining('not a valid UUID') }],
     });
   });

@@ -38,4 +38,23 @@ describe('npm start without POSTHOG_HOST', () => {
       expect.objectContaining({ uuid, event: 'purchase_completed', properties: expect.objectContaining({ amount: 19.99 }) }),
     ]);
   });
+
+  it('answers ?verify=1 from the sink and says plainly that no PostHog project key was checked', async () => {
+    const response = await fetch(`${stack.url}/v1/connector?verify=1`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json' },
+      body: '{"event":"verify_probe","distinct_id":"user-9"}',
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      status: 'verified',
+      key_check: 'local_sink',
+      warnings: [
+        {
+          path: 'verify',
+          message: 'the project key was not checked: the built-in local capture sink answered: no PostHog project key was checked',
+        },
+      ],
+    });
+  });
 });

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { CAPTURE_PATHS, type CaptureRequest, decodeCaptureRequest, FLAGS_PATHS, readBody } from '../../local/capture-protocol.ts';
 import { closeServer, listenOnLoopback } from '../../local/loopback.ts';
+import { answerFlags } from './fake-flags.ts';
 
 /** What the fake answers to one capture request. Default: 200 {"status":"Ok"} and every event stored. */
 export interface FakeReply {
@@ -38,7 +39,7 @@ export interface FakePostHog {
   /** The path of each flags request, in order (`/flags/`, `/decide/`). */
   flagsPaths: string[];
   behave(behaviour: FakeBehaviour): void;
-  /** Valid project keys for the flags endpoint (401 for others); empty = accept any. */
+  /** Valid project keys for the flags endpoint (401 for others); empty = accept any non-empty key. See fake-flags.ts. */
   validKeys: Set<string>;
   /** Answer every flags request (/flags/, /decide/) with this reply instead, e.g. 404 for an older self-hosted PostHog. */
   behaveFlags(reply: FakeReply | undefined): void;
@@ -64,25 +65,15 @@ export async function startFakePostHog(initial?: FakeBehaviour): Promise<FakePos
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const raw = await readBody(req);
     if (req.method === 'POST' && FLAGS_PATHS.has(path)) {
-      const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
-      flagsRequests.push(body);
+      const text = raw.toString('utf8');
+      flagsRequests.push(parseOrRaw(text));
       flagsPaths.push(path);
       if (flagsReply) {
         res.writeHead(flagsReply.status ?? 200, { 'content-type': 'text/plain', ...flagsReply.headers }).end(flagsReply.body ?? '');
         return;
       }
-      const key = String(body.api_key ?? body.token ?? '');
-      if (validKeys.size > 0 && !validKeys.has(key)) {
-        res.writeHead(401, { 'content-type': 'application/json' }).end(
-          JSON.stringify({
-            type: 'authentication_error',
-            code: 'invalid_api_key',
-            detail: 'The provided API key is invalid or has expired.',
-          }),
-        );
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ flags: {} }));
+      const answer = answerFlags(text, validKeys);
+      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
       return;
     }
     if (req.method !== 'POST' || !CAPTURE_PATHS.has(path)) {
@@ -154,4 +145,14 @@ export async function startFakePostHog(initial?: FakeBehaviour): Promise<FakePos
       }),
     close: () => closeServer(server),
   };
+}
+
+/** A flags request body as the test sees it: the parsed object, or `{ raw }` when it is not JSON. */
+function parseOrRaw(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : { raw: text };
+  } catch {
+    return { raw: text };
+  }
 }
