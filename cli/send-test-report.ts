@@ -37,7 +37,7 @@ export function hintFor(outcome: HttpOutcome, timeoutMs: number): string {
     case 401:
       return 'Fix: the token is not one of the webhook tokens. Use a token from the WebhookTokens secret (`moengage-posthog secrets rotate-token` prints a new one).';
     case 400:
-      return 'Fix: change the body as the errors above say (usually a MoEngage attribute name or a missing |default).';
+      return "Fix: change the body as the errors above say (usually a MoEngage attribute name; for a property, |default('') — never a default for distinct_id).";
     case 404:
     case 405:
       return 'Fix: the URL must end in /v1/connector and the method must be POST.';

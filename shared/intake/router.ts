@@ -17,7 +17,10 @@ const ROUTES: Record<string, Record<string, Route>> = {
   '/v1/streams': { POST: { auth: true, handle: handleStreams } },
 };
 
-const REALM = 'Bearer realm="moengage-posthog-forwarder"';
+export const UNAUTHORIZED_MESSAGE =
+  'missing or wrong token: send Authorization: Bearer <token>, or HTTP Basic with the token as the password (any user name)';
+/** Both schemes the intake accepts (RFC 9110 §11.6.1: one challenge per scheme); MoEngage Streams documents Basic. */
+const CHALLENGES = 'Bearer realm="moengage-posthog-forwarder", Basic realm="moengage-posthog-forwarder", charset="UTF-8"';
 
 /**
  * Handles one API Gateway HTTP API (v2) request: route → auth → the route's handler. Writes exactly one log line
@@ -73,8 +76,8 @@ async function run(route: Route, event: APIGatewayProxyEventV2, deps: IntakeDeps
       return unavailable('secrets_unavailable', 'the webhook tokens could not be read; retry later', error);
     }
     if (!isAuthorized(extractToken(event.headers?.authorization), tokens)) {
-      const body = { status: 'unauthorized', message: 'missing or wrong token: send Authorization: Bearer <token>' };
-      return { response: json(401, body, { 'www-authenticate': REALM }), outcome: 'rejected', reason: 'unauthorized' };
+      const body = { status: 'unauthorized', message: UNAUTHORIZED_MESSAGE };
+      return { response: json(401, body, { 'www-authenticate': CHALLENGES }), outcome: 'rejected', reason: 'unauthorized' };
     }
   }
   return route.handle(event, deps);

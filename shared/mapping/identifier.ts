@@ -50,7 +50,7 @@ export function readIdentifier(raw: unknown, rules: IdentifierRules): string | u
   const value = raw === null ? null : String(raw).trim();
   const problem = templateProblem(value);
   if (problem) {
-    errors.push({ path, message: `the ${what} ${describeProblem(problem)}` });
+    errors.push({ path, message: `the ${what} ${describeProblem(problem, { identifier: true })}` });
     return undefined;
   }
   const text = value as string;

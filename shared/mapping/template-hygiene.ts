@@ -36,4 +36,12 @@ const DESCRIPTIONS: Record<TemplateProblem, string> = {
   invalid_unicode: 'contains invalid Unicode (a lone UTF-16 surrogate such as \\ud800), which PostHog cannot parse',
 };
 
-export const describeProblem = (problem: TemplateProblem): string => DESCRIPTIONS[problem];
+/**
+ * For ids (`distinct_id`, an alias) an unrendered template must not be "fixed" with `|default(...)`: a non-empty
+ * default turns every user without the attribute into one shared person in PostHog.
+ */
+const ID_UNRENDERED =
+  "contains an unrendered MoEngage template ({{…}} or {%…%}); check the attribute name. Don't add |default(...) to an id: a default would merge every user without the attribute into one person; send only users who have it";
+
+export const describeProblem = (problem: TemplateProblem, options: { identifier?: boolean } = {}): string =>
+  options.identifier && problem === 'unrendered' ? ID_UNRENDERED : DESCRIPTIONS[problem];

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatSendTestReport } from '../../cli/send-test-report.ts';
+import { UNAUTHORIZED_MESSAGE } from '#shared/intake/router';
+import { describeProblem } from '#shared/mapping/template-hygiene';
 import { startFakeSecretsManager } from './fake-secrets-manager.ts';
 import { harness } from './harness.ts';
 
@@ -103,7 +105,7 @@ describe('docs/troubleshooting.md shows what send-test prints', () => {
         kind: 'response',
         status: 401,
         ms: 36,
-        body: { status: 'unauthorized', message: 'missing or wrong token: send Authorization: Bearer <token>' },
+        body: { status: 'unauthorized', message: UNAUTHORIZED_MESSAGE },
       },
       dryRun: undefined,
     });
@@ -125,8 +127,7 @@ describe('docs/troubleshooting.md shows what send-test prints', () => {
           errors: [
             {
               path: 'distinct_id',
-              message:
-                'the distinct_id contains an unrendered MoEngage template ({{…}} or {%…%}); check the attribute name and add |default(...)',
+              message: `the distinct_id ${describeProblem('unrendered', { identifier: true })}`,
             },
           ],
         },

@@ -500,7 +500,7 @@ describe('bad inputs through handleIntake', () => {
     } else {
       expect(body.message).toContain(input.message);
     }
-    if (input.status === 401) expect(response.headers?.['www-authenticate']).toMatch(/^Bearer realm=/);
+    if (input.status === 401) expect(response.headers?.['www-authenticate']).toMatch(/^Bearer realm="[^"]+", Basic realm=/);
     if (input.status === 405) expect(response.headers?.allow).toBeDefined();
     expect(deps.queue.messages).toEqual([]);
     expect(deps.metrics.sum('Rejected', { reason: input.reason })).toBe(1);

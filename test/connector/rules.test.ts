@@ -260,6 +260,18 @@ describe('mapping rules that need more than one field', () => {
     expect(uuidOf({ event: 'order_completed', distinct_id: 'u2', $insert_id: 'ORD-1' })).not.toBe(completed);
   });
 
+  it('never suggests |default for an unrendered id (a default would merge users into one person)', () => {
+    const result = map({ event: 'x', distinct_id: "{{UserAttribute['Customer ID']}}" });
+    expect(result).toMatchObject({
+      ok: false,
+      errors: [{ path: 'distinct_id', message: expect.stringContaining("Don't add |default(...) to an id") }],
+    });
+    expect(map({ event: 'x', distinct_id: 'u', properties: { plan: '{{x}}' } })).toMatchObject({
+      ok: true,
+      warnings: [{ path: 'properties.plan', message: expect.stringContaining('add |default(...)') }],
+    });
+  });
+
   it('replaces an invalid uuid, saying so', () => {
     expect(map({ event: 'x', distinct_id: 'u', uuid: 'not-a-uuid', $insert_id: 'k' })).toMatchObject({
       ok: true,
