@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { encodeMessage, MAX_MESSAGE_BYTES, messageSize, type QueueMessage } from '../queue/event-queue.ts';
-import { isQueryFlagOn, json } from './http-response.ts';
+import { json } from './http-response.ts';
+import { isQueryFlagOn } from './query-params.ts';
 import { type IntakeDeps, type Outcome, reject, unavailable } from './dependencies.ts';
 import { eventPath, mapConnectorBody } from '../connector/map-connector.ts';
 import { count } from '../platform/observability.ts';

@@ -3,18 +3,24 @@ import { extractToken, isAuthorized } from './auth.ts';
 import { handleConnector } from './connector-route.ts';
 import { handleStreams } from './streams-route.ts';
 import { type HttpResponse, json } from './http-response.ts';
-import { type IntakeDeps, type Outcome, unavailable } from './dependencies.ts';
+import { type IntakeDeps, type Outcome, reject, unavailable } from './dependencies.ts';
+import { checkQueryFlags } from './query-params.ts';
 import { count, countWithDimension } from '../platform/observability.ts';
 
 export type { IntakeDeps, Outcome, PostHogVerifier } from './dependencies.ts';
 
-type Route = { auth: boolean; handle: (event: APIGatewayProxyEventV2, deps: IntakeDeps) => Promise<Outcome> };
+type Route = {
+  auth: boolean;
+  /** The query flags the route reads; any other query parameter is refused (400). Absent: query ignored (health). */
+  query?: readonly string[];
+  handle: (event: APIGatewayProxyEventV2, deps: IntakeDeps) => Promise<Outcome>;
+};
 
 /** The routing table: path → method → handler. Add a route here (DESIGN.md, "Public contract"). */
 const ROUTES: Record<string, Record<string, Route>> = {
   '/v1/health': { GET: { auth: false, handle: async () => ({ response: json(200, { status: 'ok' }), outcome: 'ok' }) } },
-  '/v1/connector': { POST: { auth: true, handle: handleConnector } },
-  '/v1/streams': { POST: { auth: true, handle: handleStreams } },
+  '/v1/connector': { POST: { auth: true, query: ['dry_run', 'verify'], handle: handleConnector } },
+  '/v1/streams': { POST: { auth: true, query: ['dry_run'], handle: handleStreams } },
 };
 
 export const UNAUTHORIZED_MESSAGE =
@@ -80,5 +86,7 @@ async function run(route: Route, event: APIGatewayProxyEventV2, deps: IntakeDeps
       return { response: json(401, body, { 'www-authenticate': CHALLENGES }), outcome: 'rejected', reason: 'unauthorized' };
     }
   }
+  const queryIssues = route.query ? checkQueryFlags(event.queryStringParameters, route.query) : [];
+  if (queryIssues.length > 0) return reject(400, 'invalid_query', queryIssues);
   return route.handle(event, deps);
 }

@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Config } from '../platform/config.ts';
 import { encodeMessage, MAX_MESSAGE_BYTES, messageSize, type QueueMessage, QueueUnavailableError } from '../queue/event-queue.ts';
-import { isQueryFlagOn, json } from './http-response.ts';
+import { json } from './http-response.ts';
+import { isQueryFlagOn } from './query-params.ts';
 import { type IntakeDeps, type Outcome, reject, unavailable } from './dependencies.ts';
 import { type MappedStreamsEvent, mapStreamsBatch, type StreamsRejection } from '../streams/map-streams.ts';
 import { count, countWithDimension } from '../platform/observability.ts';
