@@ -3,7 +3,7 @@ import { parse } from './args.ts';
 import { type CliDeps, CommandError, EXIT, UsageError } from './io.ts';
 import { mask } from './mask.ts';
 import { AWS_OPTIONS, explainAwsError, OUTPUTS, resolveSecretName, targetHelp } from './targets.ts';
-import { addToken, checkProjectKey, readTokens, retireTokens, serializeTokens } from './token-list.ts';
+import { addToken, validateProjectKeyFormat, readTokens, retireTokens, serializeTokens } from './token-list.ts';
 
 export const SECRETS_HELP = `Usage: moengage-posthog secrets set-posthog-key <phc_…|->  [where]
        moengage-posthog secrets rotate-token [where]
@@ -72,7 +72,7 @@ export async function runSecrets(argv: readonly string[], deps: CliDeps): Promis
 
   if (action === 'set-posthog-key') {
     if (positionals.length !== 1) throw new UsageError('give the key: secrets set-posthog-key phc_… (or - to read it from stdin)');
-    const key = checkProjectKey(positionals[0] === '-' ? await deps.readStdin() : (positionals[0] ?? ''));
+    const key = validateProjectKeyFormat(positionals[0] === '-' ? await deps.readStdin() : (positionals[0] ?? ''));
     const { name, target } = await resolveSecretName(
       values,
       values['posthog-key-secret'],

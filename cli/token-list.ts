@@ -2,7 +2,7 @@ import { parseTokenList } from '#shared/platform/secrets';
 import { CommandError, UsageError } from './io.ts';
 
 /** `phc_` followed by the key's characters; personal keys (`phx_`) and anything else are refused. */
-export function checkProjectKey(value: string): string {
+export function validateProjectKeyFormat(value: string): string {
   const key = value.trim();
   if (key.startsWith('phx_'))
     throw new UsageError('that is a PostHog personal API key (phx_…); use the project API key (phc_…) from Project settings');

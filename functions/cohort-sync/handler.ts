@@ -6,7 +6,7 @@ import { createRuntime } from '#shared/cohort-sync/runtime';
 import { type RunTotals, runCohortSyncs } from '#shared/cohort-sync/sync';
 import { count, createLogger, createMetrics } from '#shared/platform/observability';
 import { readSecretsManager } from '#shared/platform/secrets';
-import { LIB_VERSION } from '#shared/mapping/library';
+import { LIB_NAME, LIB_VERSION } from '#shared/mapping/library';
 
 const config = loadCohortSyncConfig();
 const logger = createLogger('cohort-sync');
@@ -30,7 +30,7 @@ export const handler = async (_event: unknown, context: Pick<Context, 'getRemain
       now: Date.now,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       random: Math.random,
-      userAgent: `moengage-posthog-forwarder-cohort-sync/${LIB_VERSION}`,
+      userAgent: `${LIB_NAME}-cohort-sync/${LIB_VERSION}`,
       deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,
       progress: (event) => {
         if (event.type === 'error') logger.error('cohort sync failed', { cohort: event.sync.moengageCohortName, reason: event.message });

@@ -1,13 +1,12 @@
 import { loadConfig, requireQueueUrl } from '#shared/platform/config';
 import { createDeadLetterQueue } from '#shared/delivery/dead-letter';
 import { createForwarderHandler } from '#shared/delivery/sqs-batch-handler';
-import { LIB_NAME } from '#shared/connector/map-connector';
 import { createLogger, createMetrics } from '#shared/platform/observability';
 import { CONNECT_TIMEOUT_MS, createPostHogDispatcher, postRawBatch } from '#shared/posthog/capture-client';
 import { DEFAULT_RETRY } from '#shared/lib/retry-policy';
 import { createSecrets } from '#shared/platform/secrets';
 import { createSqsClient, LAMBDA_SQS_LIMITS } from '#shared/platform/sqs-client';
-import { LIB_VERSION } from '#shared/mapping/library';
+import { USER_AGENT } from '#shared/mapping/library';
 import { createVisibilityController, DEFAULT_VISIBILITY } from '#shared/delivery/visibility';
 
 const config = loadConfig();
@@ -15,7 +14,7 @@ if (!config.dlqUrl) throw new Error('invalid configuration: DLQ_URL is required'
 const sqs = createSqsClient(LAMBDA_SQS_LIMITS);
 // One keep-alive pool per container, reused across invocations.
 const dispatcher = createPostHogDispatcher({ connectTimeoutMs: Math.min(CONNECT_TIMEOUT_MS, config.posthogTimeoutMs) });
-const client = { dispatcher, timeoutMs: config.posthogTimeoutMs, userAgent: `${LIB_NAME}/${LIB_VERSION}` };
+const client = { dispatcher, timeoutMs: config.posthogTimeoutMs, userAgent: USER_AGENT };
 const metrics = createMetrics('forwarder');
 
 /** SQS event source entry with partial batch failures (ReportBatchItemFailures). */

@@ -4,10 +4,9 @@ import { loadConfig, requireQueueUrl } from '#shared/platform/config';
 import { createSqsEventQueue } from '#shared/queue/event-queue';
 import { type HttpResponse, json } from '#shared/intake/http-response';
 import { handleIntake, type IntakeDeps, type PostHogVerifier } from '#shared/intake/router';
-import { LIB_NAME } from '#shared/connector/map-connector';
 import { createLogger, createMetrics } from '#shared/platform/observability';
 import { createSecrets } from '#shared/platform/secrets';
-import { LIB_VERSION } from '#shared/mapping/library';
+import { LIB_VERSION, USER_AGENT } from '#shared/mapping/library';
 
 // Built once per cold start; a bad configuration fails here, naming the variable.
 const config = loadConfig();
@@ -19,7 +18,7 @@ const VERIFY_TIMEOUT_MS = 2_000;
 let verifier: Promise<PostHogVerifier> | undefined;
 const loadVerifier = (): Promise<PostHogVerifier> =>
   (verifier ??= import('#shared/intake/posthog-verifier').then(({ createPostHogVerifier }) =>
-    createPostHogVerifier({ timeoutMs: Math.min(config.posthogTimeoutMs, VERIFY_TIMEOUT_MS), userAgent: `${LIB_NAME}/${LIB_VERSION}` }),
+    createPostHogVerifier({ timeoutMs: Math.min(config.posthogTimeoutMs, VERIFY_TIMEOUT_MS), userAgent: USER_AGENT }),
   ));
 const deps: IntakeDeps = {
   config,

@@ -1,5 +1,5 @@
 import { type PostHogHostResult, resolveHost } from '../posthog/host.ts';
-import type { Credentials } from './config.ts';
+import type { Credentials } from './schemas.ts';
 
 /**
  * PostHog's private API (personal API key) lives on the app host, not the `.i.` ingestion host

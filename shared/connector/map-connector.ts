@@ -13,11 +13,11 @@ import { readIdentifier } from '../mapping/identifier.ts';
 import { checkStructure } from './input-limits.ts';
 import type { PostHogEvent } from '../posthog/event.ts';
 import { describeProblem, templateProblem } from '../mapping/template-hygiene.ts';
+import { stampLibrary } from '../mapping/library.ts';
 import { normalizeTimestamp } from '../mapping/timestamp.ts';
 import { capIssues, type FieldIssue, joinPath } from '../mapping/warnings.ts';
 import { toFieldIssues } from '../mapping/zod-issues.ts';
 
-export const LIB_NAME = 'moengage-posthog-forwarder';
 /** PostHog clamps timestamps more than 23 h in the future to the time it receives the event. */
 const MAX_FUTURE_MS = 23 * 60 * 60 * 1000;
 
@@ -184,10 +184,7 @@ export function mapConnectorEvent(input: unknown, ctx: MappingContext, index: nu
   if (alias !== undefined) defineValue(properties, 'alias', alias);
   if (insertId !== undefined) defineValue(properties, '$insert_id', insertId);
   if (personless) defineValue(properties, '$process_person_profile', false);
-  defineValue(properties, '$lib', LIB_NAME);
-  defineValue(properties, '$lib_version', ctx.libVersion);
-  defineValue(properties, '$source', 'moengage');
-  if (!Object.hasOwn(properties, '$ip')) defineValue(properties, '$geoip_disable', true);
+  stampLibrary(properties, ctx.libVersion);
 
   return { ok: true, events: [{ event: body.event, distinct_id: distinctId, properties, timestamp, uuid }], warnings };
 }

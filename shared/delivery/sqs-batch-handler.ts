@@ -147,6 +147,9 @@ async function settle(record: SQSRecord, outcome: DeliveryOutcome | undefined, d
   throw new RetryableDeliveryError(`PostHog did not accept the event: ${outcome.message}`);
 }
 
+/** PostHog's answer is logged cut to this length (the DLQ message attributes keep more). */
+const MAX_LOGGED_REASON_CHARS = 200;
+
 async function deadLetter(record: SQSRecord, reason: DeadLetterReason, deps: ForwarderDeps): Promise<void> {
   try {
     await deps.deadLetters.send(record, reason);
@@ -155,11 +158,12 @@ async function deadLetter(record: SQSRecord, reason: DeadLetterReason, deps: For
     throw new RetryableDeliveryError('could not dead-letter', { cause: error });
   }
   countWithDimension(deps.metrics, 'DeadLettered', 'reason', reason.reason);
+  // `message` is a reserved key that Powertools drops: PostHog's answer goes under `posthog_message`, cut short.
   deps.logger.error('event dead-lettered', {
     message_id: record.messageId,
     reason: reason.reason,
     http_status: reason.httpStatus,
-    message: reason.message,
+    posthog_message: reason.message.slice(0, MAX_LOGGED_REASON_CHARS),
     attempts: reason.attempts,
   });
 }

@@ -1,5 +1,5 @@
 import { defineValue, isPlainObject } from '../mapping/coerce.ts';
-import { LIB_NAME } from '../connector/map-connector.ts';
+import { stampLibrary } from '../mapping/library.ts';
 import type { PostHogEvent } from '../posthog/event.ts';
 import {
   CAMPAIGN_FIELDS,
@@ -147,10 +147,7 @@ export function mapStreamsEvent(input: unknown, index: number, batch: BatchFacts
     properties[ctx.userAttributes === 'set' ? '$set' : '$set_once'] = { ...userAttributes };
   }
   if (personless) properties.$process_person_profile = false;
-  properties.$lib = LIB_NAME;
-  properties.$lib_version = ctx.libVersion;
-  properties.$source = 'moengage';
-  properties.$geoip_disable = true;
+  stampLibrary(properties, ctx.libVersion);
 
   const uuid = streamsUuid(e, input, index, batch, at('event_uuid'), warnings);
   const event: PostHogEvent = { event: name, distinct_id: identity.distinctId, properties, timestamp: e.event_time, uuid };

@@ -1,6 +1,6 @@
 import { isAuthorized } from '#shared/intake/auth';
 import { parseTokenList } from '#shared/platform/secrets';
-import { addToken, checkProjectKey, retireTokens } from '../../cli/token-list.ts';
+import { addToken, validateProjectKeyFormat, retireTokens } from '../../cli/token-list.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from './fake-secrets-manager.ts';
 import { type Harness, harness } from './harness.ts';
 
@@ -128,6 +128,6 @@ describe('token list rules', () => {
   });
 
   it.each(['phc_abcdefghij', ' phc_A1b2C3d4E5f6G7 '])('accepts the project key %j', (key) => {
-    expect(checkProjectKey(key)).toBe(key.trim());
+    expect(validateProjectKeyFormat(key)).toBe(key.trim());
   });
 });

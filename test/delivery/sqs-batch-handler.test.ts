@@ -218,3 +218,30 @@ describe('forwarder handler', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
   });
 });
+
+describe('the dead-letter log line', () => {
+  it('keeps PostHog’s rejection text (Powertools drops a `message` key, so it travels as posthog_message)', async () => {
+    const lines: string[] = [];
+    const capture = ((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0) as typeof process.stdout.write;
+    const [stdout, stderr, level] = [process.stdout.write, process.stderr.write, process.env.POWERTOOLS_LOG_LEVEL];
+    process.stdout.write = capture;
+    process.stderr.write = capture;
+    process.env.POWERTOOLS_LOG_LEVEL = 'ERROR'; // test/support/env.ts silences every logger
+    try {
+      const logger = new Logger({ serviceName: 'forwarder-test' });
+      const f = setup(() => fail(400, 'rejected', { message: 'failed to parse request: invalid event' }), { logger });
+      await f.invoke([eventRecord(1)]);
+    } finally {
+      process.stdout.write = stdout;
+      process.stderr.write = stderr;
+      process.env.POWERTOOLS_LOG_LEVEL = level;
+    }
+    const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'event dead-lettered');
+    expect(line).toMatchObject({
+      level: 'ERROR',
+      reason: 'rejected',
+      http_status: 400,
+      posthog_message: 'failed to parse request: invalid event',
+    });
+  });
+});
