@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Config } from '../platform/config.ts';
-import { encodeMessage, MAX_MESSAGE_BYTES, messageSize, type QueueMessage, QueueUnavailableError } from '../queue/event-queue.ts';
+import { encodeMessage, MAX_MESSAGE_BYTES, messageSize, type QueueMessage } from '../queue/event-queue.ts';
 import { json } from './http-response.ts';
 import { isQueryFlagOn } from './query-params.ts';
 import { type IntakeDeps, type Outcome, reject, unavailable } from './dependencies.ts';
@@ -26,7 +26,7 @@ export async function handleStreams(event: APIGatewayProxyEventV2, deps: Streams
     { body: event.body, isBase64Encoded: event.isBase64Encoded, contentType: headers['content-type'] },
     deps.config.maxBodyBytes,
   );
-  if (!body.ok) return reject(body.status, body.status === 400 ? 'invalid' : String(body.status), body.errors);
+  if (!body.ok) return reject(body.status, body.reason, body.errors);
   const mapped = mapStreamsBatch(body.value, {
     ...deps.config.streams,
     libVersion: deps.libVersion,
@@ -55,7 +55,7 @@ export async function handleStreams(event: APIGatewayProxyEventV2, deps: Streams
   try {
     await deps.queue.enqueue(accepted);
   } catch (error) {
-    if (!(error instanceof QueueUnavailableError)) throw error;
+    // QueueUnavailableError, or anything else the SQS client threw: nothing is acknowledged unless queued (as connector).
     const outcome = unavailable('queue_unavailable', 'the queue is unavailable; retry later', error);
     return { ...outcome, log: { ...outcome.log, moe_request_id: mapped.requestId } };
   }
