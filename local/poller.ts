@@ -1,6 +1,9 @@
 import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { QUEUE_SETTINGS } from '#shared/queue/settings';
+import { toSqsRecord } from '#shared/queue/sqs-record';
+
+export { toSqsRecord };
 
 export type SqsHandler = (event: SQSEvent, context: { getRemainingTimeInMillis(): number }) => Promise<SQSBatchResponse>;
 
@@ -13,36 +16,6 @@ export interface PollerOptions {
   batchingWindowMs?: number;
   timeoutMs?: number;
   onError?: (error: unknown) => void;
-}
-
-/** An SQS message as the Lambda event source mapping hands it to the function. */
-export function toSqsRecord(message: Message, queueArn: string): SQSRecord {
-  const attributes = message.Attributes ?? {};
-  const messageAttributes: SQSRecord['messageAttributes'] = {};
-  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
-    messageAttributes[name] = {
-      dataType: value.DataType ?? 'String',
-      stringListValues: [],
-      binaryListValues: [],
-      ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
-    };
-  }
-  return {
-    messageId: message.MessageId ?? '',
-    receiptHandle: message.ReceiptHandle ?? '',
-    body: message.Body ?? '',
-    attributes: {
-      ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
-      SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
-      SenderId: attributes.SenderId ?? 'local',
-      ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-    },
-    messageAttributes,
-    md5OfBody: message.MD5OfBody ?? '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn,
-    awsRegion: 'us-east-1',
-  };
 }
 
 /**
@@ -61,12 +34,14 @@ export function succeededRecords(records: readonly SQSRecord[], response: SQSBat
  * Plays the Lambda SQS event source mapping: long-polls, gathers up to `batchSize` messages within the batching
  * window, invokes the real forwarder handler and deletes only the records it did not report as failed.
  */
-export function startPoller(options: PollerOptions): { stop(): Promise<void> } {
+export function startPoller(options: PollerOptions): { stop(): Promise<void>; setEnabled(enabled: boolean): void; enabled(): boolean } {
   const batchSize = options.batchSize ?? QUEUE_SETTINGS.batchSize;
   const windowMs = options.batchingWindowMs ?? QUEUE_SETTINGS.batchingWindowSeconds * 1000;
   const timeoutMs = options.timeoutMs ?? QUEUE_SETTINGS.forwarderTimeoutSeconds * 1000;
   const abort = new AbortController();
   let running = true;
+  // Like the event source mapping's Enabled flag: while off, nothing is received and the messages wait in SQS.
+  let enabled = true;
 
   const receive = async (waitSeconds: number, max: number): Promise<Message[]> => {
     const result = await options.sqs.send(
@@ -119,6 +94,10 @@ export function startPoller(options: PollerOptions): { stop(): Promise<void> } {
 
   const loop = (async () => {
     while (running) {
+      if (!enabled) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
       try {
         const messages = await gather();
         if (messages.length > 0) await invoke(messages);
@@ -131,6 +110,10 @@ export function startPoller(options: PollerOptions): { stop(): Promise<void> } {
   })();
 
   return {
+    setEnabled: (value) => {
+      enabled = value;
+    },
+    enabled: () => enabled,
     stop: async () => {
       running = false;
       abort.abort();

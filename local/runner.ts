@@ -4,6 +4,8 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { type CaptureSink, startCaptureSink } from './capture-sink.ts';
 import { startHttpAdapter } from './http-adapter.ts';
 import { startPoller } from './poller.ts';
+import { startLocalProber } from './prober-loop.ts';
+import { loadConfig } from '#shared/platform/config';
 import { LOCAL_AWS, type LocalSqs, startLocalSqs } from './sqs-server.ts';
 
 export interface LocalStackOptions {
@@ -35,6 +37,9 @@ const PASSED_THROUGH = [
   'STREAMS_INCLUDE_CHANNEL_ADDRESSES',
   'STREAMS_USER_ATTRIBUTES',
   'STREAMS_MOENGAGE_USER_ID_PERSONS',
+  'RETRY_BASE_SECONDS',
+  'RETRY_MAX_SECONDS',
+  'OUTAGE_PROBE_SECONDS',
 ] as const;
 
 /**
@@ -89,6 +94,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     handler: forwarder.handler,
     onError: (error) => print(`[poller] ${(error as Error).message}`),
   });
+  const prober = startLocalProber({
+    config: loadConfig(process.env),
+    sqs: sqs.client,
+    queueUrl: sqs.queueUrl,
+    dlqUrl: sqs.dlqUrl,
+    queueArn,
+    poller,
+    onError: (error) => print(`[prober] ${(error as Error).message}`),
+  });
   return {
     url: adapter.url,
     token,
@@ -96,10 +110,31 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sink,
     sqs,
     stop: async () => {
+      await prober.stop();
       await poller.stop();
+      const waiting = await waitingCount(sqs);
+      if (waiting > 0) {
+        print(
+          `${waiting} event(s) were still queued and are lost: the local queue lives in memory (an AWS deployment keeps them for 14 days)`,
+        );
+      }
       await adapter.close();
       await sink?.close();
       await sqs.close();
     },
   };
+}
+
+/** Messages still in the main queue, visible or in flight. */
+async function waitingCount(sqs: LocalSqs): Promise<number> {
+  const attributes =
+    (
+      await sqs.client.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: sqs.queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      )
+    ).Attributes ?? {};
+  return Number(attributes.ApproximateNumberOfMessages ?? 0) + Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
 }

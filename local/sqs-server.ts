@@ -18,7 +18,7 @@ export const LOCAL_AWS = { region: 'us-east-1', credentials: { accessKeyId: 'loc
  * fauxqs' own start helper listens on every interface, so the app is bound to loopback here (DESIGN.md).
  */
 export async function startLocalSqs(
-  options: { port?: number; queueName?: string; visibilityTimeoutSeconds?: number } = {},
+  options: { port?: number; queueName?: string; visibilityTimeoutSeconds?: number; maxReceiveCount?: number } = {},
 ): Promise<LocalSqs> {
   const app = buildApp({ logger: false });
   await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
@@ -39,7 +39,7 @@ export async function startLocalSqs(
         VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? QUEUE_SETTINGS.visibilityTimeoutSeconds),
         RedrivePolicy: JSON.stringify({
           deadLetterTargetArn: dlqAttributes.Attributes?.QueueArn,
-          maxReceiveCount: QUEUE_SETTINGS.maxReceiveCount,
+          maxReceiveCount: options.maxReceiveCount ?? QUEUE_SETTINGS.maxReceiveCount,
         }),
       },
     }),

@@ -7,7 +7,10 @@ import { DEFAULT_RETRY } from '#shared/lib/retry-policy';
 import { createSecrets } from '#shared/platform/secrets';
 import { createSqsClient, LAMBDA_SQS_LIMITS } from '#shared/platform/sqs-client';
 import { USER_AGENT } from '#shared/mapping/library';
-import { createVisibilityController, DEFAULT_VISIBILITY } from '#shared/delivery/visibility';
+import { createVisibilityController } from '#shared/delivery/visibility';
+import { stateCacheMs } from '#shared/delivery/outage';
+import { createSqsRequeue } from '#shared/delivery/requeue';
+import { createQueueTagSwitch } from '#shared/platform/queue-tag-switch';
 
 const config = loadConfig();
 if (!config.dlqUrl) throw new Error('invalid configuration: DLQ_URL is required');
@@ -16,6 +19,8 @@ const sqs = createSqsClient(LAMBDA_SQS_LIMITS);
 const dispatcher = createPostHogDispatcher({ connectTimeoutMs: Math.min(CONNECT_TIMEOUT_MS, config.posthogTimeoutMs) });
 const client = { dispatcher, timeoutMs: config.posthogTimeoutMs, userAgent: USER_AGENT };
 const metrics = createMetrics('forwarder');
+const queueUrl = requireQueueUrl(config);
+const { outage } = config;
 
 /** SQS event source entry with partial batch failures (ReportBatchItemFailures). */
 export const handler = createForwarderHandler({
@@ -24,8 +29,14 @@ export const handler = createForwarderHandler({
   post: (destination, apiKey, events, timeoutMs) => postRawBatch({ ...client, timeoutMs }, destination, apiKey, events),
   requestTimeoutMs: config.posthogTimeoutMs,
   deadLetters: createDeadLetterQueue({ sqs, dlqUrl: config.dlqUrl }),
-  visibility: createVisibilityController({ sqs, queueUrl: requireQueueUrl(config) }),
-  visibilityPolicy: DEFAULT_VISIBILITY,
+  visibility: createVisibilityController({ sqs, queueUrl }),
+  visibilityPolicy: { baseSeconds: outage.retryBaseSeconds, capSeconds: outage.retryMaxSeconds },
+  outage: {
+    switch: createQueueTagSwitch({ sqs, queueUrl, cacheMs: stateCacheMs(outage), now: Date.now }),
+    settings: outage,
+    requeue: createSqsRequeue({ sqs, queueUrl }),
+    maxReceiveCount: config.maxReceiveCount,
+  },
   retry: DEFAULT_RETRY,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: Math.random,

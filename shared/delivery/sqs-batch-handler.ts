@@ -10,6 +10,8 @@ import type { SendResult } from '../posthog/capture-client.ts';
 import { PostHogEventSchema } from '../posthog/event.ts';
 import type { Secrets } from '../platform/secrets.ts';
 import { retryVisibilitySeconds, type VisibilityController, type VisibilityPolicy } from './visibility.ts';
+import { type OutageGuard, pausedOutcome, readState, recordBatch, requeueIfExhausted } from './outage-guard.ts';
+import { DELIVERING, type DeliveryState, pausedVisibilitySeconds } from './outage.ts';
 
 export interface ForwarderDeps extends Omit<DeliverDeps, 'send' | 'deadline' | 'observe'> {
   defaultDestination: string;
@@ -23,6 +25,8 @@ export interface ForwarderDeps extends Omit<DeliverDeps, 'send' | 'deadline' | '
   metrics: Metrics;
   /** Time kept free at the end of the invocation for dead-lettering, visibility changes and the response. */
   safetyMarginMs: number;
+  /** The circuit breaker; without it every failure is retried per record only. */
+  outage?: OutageGuard;
 }
 
 export type SqsHandler = (event: SQSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<SQSBatchResponse>;
@@ -73,7 +77,13 @@ export async function handleSqsBatch(event: SQSEvent, remainingMs: () => number,
     const code = result.ok ? String(result.status) : String(result.status ?? result.failure ?? 'network');
     statuses.set(code, (statuses.get(code) ?? 0) + 1);
   };
-  const outcomes = await deliverWithKey(deliveries, { ...deps, observe, deadline });
+  const state = deps.outage ? await readState(deps.outage, deps.logger) : DELIVERING;
+  // While paused no request reaches PostHog: the records go back to wait for the prober's verdict.
+  const outcomes =
+    state.status === 'paused'
+      ? new Map(deliveries.map((d) => [d.id, pausedOutcome(state)]))
+      : await deliverWithKey(deliveries, { ...deps, observe, deadline });
+  const after = deps.outage ? await recordBatch(deps.outage, state, [...outcomes.values()], deps) : state;
 
   const tally = { delivered: 0, retried: 0 };
   const recordHandler = async (record: SQSRecord): Promise<void> => {
@@ -83,6 +93,7 @@ export async function handleSqsBatch(event: SQSEvent, remainingMs: () => number,
       return;
     }
     const outcome = outcomes.get(record.messageId);
+    if (deps.outage && (await requeueIfExhausted(deps.outage, record, outcome, after, deps))) return;
     try {
       await settle(record, outcome, deps, tally);
     } catch (error) {
@@ -92,7 +103,7 @@ export async function handleSqsBatch(event: SQSEvent, remainingMs: () => number,
   };
   const processor = new BatchProcessor(EventType.SQS);
   const response = await processPartialResponse(event, recordHandler, processor, { throwOnFullBatchFailure: false });
-  await lengthenVisibility(event.Records, response, outcomes, deps);
+  await lengthenVisibility(event.Records, response, outcomes, deps, after);
 
   count(deps.metrics, 'Delivered', tally.delivered);
   count(deps.metrics, 'Retried', tally.retried);
@@ -174,6 +185,7 @@ async function lengthenVisibility(
   response: SQSBatchResponse,
   outcomes: Map<string, DeliveryOutcome>,
   deps: ForwarderDeps,
+  state: DeliveryState,
 ): Promise<void> {
   const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
   const changes = records
@@ -185,7 +197,10 @@ async function lengthenVisibility(
       return {
         id: record.messageId,
         receiptHandle: record.receiptHandle,
-        seconds: retryVisibilitySeconds(deps.visibilityPolicy, receiveCount, deps.random, retryAfterMs),
+        seconds:
+          state.status === 'paused' && deps.outage
+            ? pausedVisibilitySeconds(state, deps.now(), deps.outage.settings)
+            : retryVisibilitySeconds(deps.visibilityPolicy, receiveCount, deps.random, retryAfterMs),
       };
     });
   if (changes.length === 0) return;

@@ -18,9 +18,6 @@ export interface VisibilityPolicy {
  */
 export const MAX_RETRY_VISIBILITY_SECONDS = 43_200 - 20 * 60;
 
-/** 60 s, 2 min, 4 min … (each halved at worst by jitter): with maxReceiveCount 8 an event waits 2–4 h in all. */
-export const DEFAULT_VISIBILITY: VisibilityPolicy = { baseSeconds: 60, capSeconds: MAX_RETRY_VISIBILITY_SECONDS };
-
 /**
  * Seconds of visibility for a record received `receiveCount` times: exponential, "equal jitter" (between half and
  * all of the exponential value, so it still grows but failed records spread out), and never shorter than the

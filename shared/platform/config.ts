@@ -2,6 +2,9 @@ import * as z from 'zod';
 import { OUTREACH_EVENTS } from '../mapping/outreach-events.ts';
 import { resolvePostHogHost } from '../posthog/host.ts';
 import type { StreamsOptions } from '../streams/map-streams.ts';
+import { DEFAULT_OUTAGE_SETTINGS, type OutageSettings } from '../delivery/outage.ts';
+import { MAX_RETRY_VISIBILITY_SECONDS } from '../delivery/visibility.ts';
+import { QUEUE_SETTINGS } from '../queue/settings.ts';
 
 const list = (value: string | undefined): string[] =>
   (value ?? '')
@@ -42,6 +45,14 @@ const EnvSchema = z
     STREAMS_INCLUDE_CHANNEL_ADDRESSES: flag,
     STREAMS_USER_ATTRIBUTES: z.enum(['set_once', 'set', 'none'], { error: 'must be "set_once", "set" or "none"' }).default('set_once'),
     STREAMS_MOENGAGE_USER_ID_PERSONS: flag,
+    RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(DEFAULT_OUTAGE_SETTINGS.retryBaseSeconds),
+    RETRY_MAX_SECONDS: z.coerce.number().int().min(1).max(MAX_RETRY_VISIBILITY_SECONDS).default(DEFAULT_OUTAGE_SETTINGS.retryMaxSeconds),
+    OUTAGE_PROBE_SECONDS: z.coerce.number().int().min(1).max(3600).default(DEFAULT_OUTAGE_SETTINGS.probeSeconds),
+    MAX_RECEIVE_COUNT: z.coerce.number().int().min(3).max(1000).default(QUEUE_SETTINGS.maxReceiveCount),
+  })
+  .refine((env) => env.RETRY_MAX_SECONDS >= env.RETRY_BASE_SECONDS, {
+    path: ['RETRY_MAX_SECONDS'],
+    message: 'must be at least RETRY_BASE_SECONDS',
   })
   .refine((env) => env.POSTHOG_API_KEY !== undefined || env.POSTHOG_API_KEY_SECRET !== undefined, {
     path: ['POSTHOG_API_KEY'],
@@ -61,6 +72,10 @@ export interface Config {
   secretsMaxAgeSeconds: number;
   /** MoEngage Streams mapping options (docs/streams.md). */
   streams: StreamsOptions;
+  /** Retry and circuit-breaker timings (docs/operations.md, "Outages"). */
+  outage: OutageSettings;
+  /** The main queue's maxReceiveCount (the stack sets it; a systemically failed record is re-queued before it). */
+  maxReceiveCount: number;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       userAttributes: e.STREAMS_USER_ATTRIBUTES,
       internalIdPersons: e.STREAMS_MOENGAGE_USER_ID_PERSONS,
     },
+    outage: { retryBaseSeconds: e.RETRY_BASE_SECONDS, retryMaxSeconds: e.RETRY_MAX_SECONDS, probeSeconds: e.OUTAGE_PROBE_SECONDS },
+    maxReceiveCount: e.MAX_RECEIVE_COUNT,
   };
 }
 

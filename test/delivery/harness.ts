@@ -10,6 +10,11 @@ import type { PostHogEvent } from '#shared/posthog/event';
 import type { RetryPolicy } from '#shared/lib/retry-policy';
 import { createVisibilityController, type VisibilityChange, type VisibilityPolicy } from '#shared/delivery/visibility';
 import { startPoller } from '../../local/poller.ts';
+import type { DeliveryState, OutageSettings } from '#shared/delivery/outage';
+import { probeOnce } from '#shared/delivery/prober';
+import { createSqsRequeue } from '#shared/delivery/requeue';
+import { createSqsProbeQueue } from '#shared/delivery/sqs-probe-queue';
+import { createQueueTagSwitch } from '#shared/platform/queue-tag-switch';
 import { type LocalSqs, startLocalSqs } from '../../local/sqs-server.ts';
 import { type FakeBehaviour, type FakePostHog, startFakePostHog } from '../support/fake-posthog.ts';
 
@@ -47,6 +52,10 @@ export interface HarnessOptions {
   batchingWindowMs?: number;
   invocationTimeoutMs?: number;
   random?: () => number;
+  /** The circuit breaker and its prober (docs/operations.md, "Outages"), with the queue's maxReceiveCount. */
+  outage?: { settings: OutageSettings; maxReceiveCount: number };
+  /** The project key the forwarder reads (a function, so a test can "change the secret" mid-run). */
+  apiKey?: () => string;
 }
 
 export interface Harness {
@@ -59,8 +68,12 @@ export interface Harness {
   errors: unknown[];
   /** Queues events with the intake's own queue code (body = the event's JSON). */
   enqueue(events: readonly PostHogEvent[]): Promise<void>;
-  /** Starts the poller (the Lambda event source mapping). */
+  /** Starts the poller (the Lambda event source mapping), and the prober with `outage`. */
   start(): void;
+  /** The breaker state (with `outage`). */
+  deliveryState(): Promise<DeliveryState>;
+  /** What each prober tick decided, in order. */
+  verdicts: string[];
   /** Waits until the main queue holds no message, visible or in flight. */
   drained(timeoutMs?: number): Promise<void>;
   /** Reads the DLQ until `count` distinct messages were seen (they stay hidden for 5 minutes after). */
@@ -75,6 +88,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const sqs = await startLocalSqs({
     queueName: `forwarder-test-${process.pid}-${++queueCounter}`,
     visibilityTimeoutSeconds: options.queueVisibilitySeconds ?? 5,
+    ...(options.outage && { maxReceiveCount: options.outage.maxReceiveCount }),
   });
   const posthog = await startFakePostHog(options.behaviour);
   const dispatcher = createPostHogDispatcher({ connectTimeoutMs: 1_000 });
@@ -86,9 +100,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     (await sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: sqs.queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn ??
     '';
 
+  const apiKey = options.apiKey ?? (() => 'phc_forwarder_test');
+  const deliverySwitch = createQueueTagSwitch({ sqs: sqs.client, queueUrl: sqs.queueUrl, cacheMs: 0, now: Date.now });
+  const requeue = createSqsRequeue({ sqs: sqs.client, queueUrl: sqs.queueUrl });
   const handler = createForwarderHandler({
     defaultDestination: posthog.url,
-    secrets: { posthogApiKey: async () => 'phc_forwarder_test', webhookTokens: async () => [] },
+    secrets: { posthogApiKey: async () => apiKey(), webhookTokens: async () => [] },
     post: (destination, apiKey, events, timeoutMs) => postRawBatch({ ...client, timeoutMs }, destination, apiKey, events),
     requestTimeoutMs: client.timeoutMs,
     deadLetters: createDeadLetterQueue({ sqs: sqs.client, dlqUrl: sqs.dlqUrl }),
@@ -107,9 +124,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     safetyMarginMs: 500,
     logger: new Logger({ serviceName: 'forwarder-test', logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'ForwarderTest', serviceName: 'forwarder-test' }),
+    ...(options.outage && {
+      outage: { switch: deliverySwitch, settings: options.outage.settings, requeue, maxReceiveCount: options.outage.maxReceiveCount },
+    }),
   });
   const queue = createSqsEventQueue({ sqs: sqs.client, queueUrl: sqs.queueUrl });
-  let poller: { stop(): Promise<void> } | undefined;
+  let poller: { stop(): Promise<void>; setEnabled(enabled: boolean): void } | undefined;
+  let prober: ReturnType<typeof setInterval> | undefined;
+  let probing: Promise<unknown> = Promise.resolve();
+  const verdicts: string[] = [];
   const errors: unknown[] = [];
 
   const attributes = async () =>
@@ -148,7 +171,32 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         timeoutMs: options.invocationTimeoutMs ?? 10_000,
         onError: (error) => errors.push(error),
       });
+      const outage = options.outage;
+      if (!outage) return;
+      const probeDeps = {
+        switch: deliverySwitch,
+        settings: outage.settings,
+        eventSource: { setEnabled: async (enabled: boolean) => poller?.setEnabled(enabled) },
+        queue: createSqsProbeQueue({ sqs: sqs.client, queueUrl: sqs.queueUrl, queueArn, hideSeconds: 2 }),
+        requeue,
+        maxReceiveCount: outage.maxReceiveCount,
+        deadLetters: createDeadLetterQueue({ sqs: sqs.client, dlqUrl: sqs.dlqUrl }),
+        defaultDestination: posthog.url,
+        apiKey: async () => apiKey(),
+        post: (destination: string, key: string, events: readonly string[]) => postRawBatch(client, destination, key, events),
+        now: Date.now,
+        logger: new Logger({ serviceName: 'prober-test', logLevel: 'SILENT' }),
+        metrics: new Metrics({ namespace: 'ForwarderTest', serviceName: 'prober-test' }),
+      };
+      prober = setInterval(() => {
+        probing = probeOnce(probeDeps).then(
+          (verdict) => verdicts.push(verdict),
+          (error) => errors.push(error),
+        );
+      }, outage.settings.probeSeconds * 1000);
     },
+    deliveryState: () => deliverySwitch.read(),
+    verdicts,
     drained: async (timeoutMs = 30_000) => {
       const end = Date.now() + timeoutMs;
       let last: Record<string, string> = {};
@@ -184,6 +232,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return [...seen.values()];
     },
     stop: async () => {
+      clearInterval(prober);
+      await probing;
       await poller?.stop();
       await posthog.close();
       await dispatcher.close();

@@ -43,6 +43,9 @@ export interface FakePostHog {
   validKeys: Set<string>;
   /** Answer every flags request (/flags/, /decide/) with this reply instead, e.g. 404 for an older self-hosted PostHog. */
   behaveFlags(reply: FakeReply | undefined): void;
+  /** Stops listening (new connections are refused) until `acceptConnections`, which listens on the same port again. */
+  refuseConnections(): Promise<void>;
+  acceptConnections(): Promise<void>;
   /** Resolves when at least `count` events are stored; rejects after `timeoutMs` naming what never arrived. */
   waitForEvents(count: number, timeoutMs?: number): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
@@ -120,6 +123,10 @@ export async function startFakePostHog(initial?: FakeBehaviour): Promise<FakePos
     },
     behaveFlags: (reply) => {
       flagsReply = reply;
+    },
+    refuseConnections: () => closeServer(server),
+    acceptConnections: async () => {
+      await listenOnLoopback(server, Number(new URL(url).port));
     },
     waitForEvents: (count, timeoutMs = 15_000) =>
       new Promise((resolve, reject) => {

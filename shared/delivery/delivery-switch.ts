@@ -1,0 +1,47 @@
+import * as z from 'zod';
+import { DELIVERING, type DeliveryState } from './outage.ts';
+
+/**
+ * Where the breaker's state lives, shared by the forwarder (which pauses), the prober (which probes, resumes and
+ * enforces the pause on the event source) and the CLI (status, pause, resume). AWS: an SSM parameter; locally: memory.
+ */
+export interface DeliverySwitch {
+  read(): Promise<DeliveryState>;
+  write(state: DeliveryState): Promise<void>;
+}
+
+const CauseSchema = z.enum(['unreachable', 'key_refused', 'operator']);
+export const DeliveryStateSchema: z.ZodType<DeliveryState> = z.union([
+  z.object({ status: z.literal('delivering') }),
+  z.object({
+    status: z.literal('paused'),
+    cause: CauseSchema,
+    since: z.number(),
+    nextProbeAt: z.number(),
+    lastError: z.string().optional(),
+  }),
+]) as z.ZodType<DeliveryState>;
+
+/** Reads a stored state; anything unreadable counts as delivering (a broken parameter must not stop delivery). */
+export function parseDeliveryState(text: string | undefined): DeliveryState {
+  if (!text) return DELIVERING;
+  try {
+    const parsed = DeliveryStateSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : DELIVERING;
+  } catch {
+    return DELIVERING;
+  }
+}
+
+/** In memory (the local runner and tests); `onChange` lets the local event source follow the state. */
+export function createMemorySwitch(onChange?: (state: DeliveryState) => void): DeliverySwitch & { current: DeliveryState } {
+  const box = {
+    current: DELIVERING as DeliveryState,
+    read: async () => box.current,
+    write: async (state: DeliveryState) => {
+      box.current = state;
+      onChange?.(state);
+    },
+  };
+  return box;
+}
