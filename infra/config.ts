@@ -2,6 +2,8 @@ import * as z from 'zod';
 import { METRICS_NAMESPACE } from '../shared/platform/observability.ts';
 import { resolvePostHogHost } from '../shared/posthog/host.ts';
 import { QUEUE_SETTINGS } from '../shared/queue/settings.ts';
+import { DEFAULT_OUTAGE_SETTINGS } from '../shared/delivery/outage.ts';
+import { MAX_RETRY_VISIBILITY_SECONDS } from '../shared/delivery/visibility.ts';
 
 /** CloudWatch Logs retention values (days) that CloudFormation accepts. */
 const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -19,6 +21,9 @@ export const DEFAULTS = {
   maxConcurrency: 5,
   logRetentionDays: 30,
   cohortSync: false,
+  retryBaseSeconds: DEFAULT_OUTAGE_SETTINGS.retryBaseSeconds,
+  retryMaxSeconds: DEFAULT_OUTAGE_SETTINGS.retryMaxSeconds,
+  outageProbeSeconds: DEFAULT_OUTAGE_SETTINGS.probeSeconds,
 } as const;
 
 const booleanContext = z.preprocess(
@@ -48,6 +53,13 @@ const ContextSchema = z.object({
     .default(DEFAULTS.logRetentionDays),
   /** Adds the PostHog cohorts → MoEngage segments sync (docs/cohort-sync.md). */
   cohortSync: booleanContext.default(DEFAULTS.cohortSync),
+  /** RETRY_BASE_SECONDS, RETRY_MAX_SECONDS, OUTAGE_PROBE_SECONDS (docs/operations.md, "Outages"). */
+  retryBaseSeconds: integer(1, 3_600).default(DEFAULTS.retryBaseSeconds),
+  retryMaxSeconds: integer(1, MAX_RETRY_VISIBILITY_SECONDS).default(DEFAULTS.retryMaxSeconds),
+  /** EventBridge schedules run in whole minutes, at most once a minute. */
+  outageProbeSeconds: integer(60, 3_600)
+    .refine((seconds) => seconds % 60 === 0, 'must be a whole number of minutes (60, 120, …): the prober runs on an EventBridge schedule')
+    .default(DEFAULTS.outageProbeSeconds),
 });
 
 export type StackConfig = z.infer<typeof ContextSchema>;
@@ -78,7 +90,10 @@ export function resolveStackConfig(context: (key: string) => unknown): StackConf
     // `-c alarmEmail=` clears a value set in cdk.json.
     if (value !== undefined && value !== '') input[key] = value;
   }
-  const parsed = ContextSchema.safeParse(input);
+  const parsed = ContextSchema.refine((c) => c.retryMaxSeconds >= c.retryBaseSeconds, {
+    path: ['retryMaxSeconds'],
+    message: 'must be at least retryBaseSeconds',
+  }).safeParse(input);
   if (!parsed.success) {
     const details = parsed.error.issues.map((issue) => `-c ${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new StackConfigError(`invalid CDK context: ${details}`);

@@ -12,6 +12,8 @@ import { CohortSync } from './cohort-sync.ts';
 import { metricsNamespace, type StackConfig } from './config.ts';
 import { ServiceFunction } from './function-defaults.ts';
 import { Monitoring } from './monitoring.ts';
+import { OutageProber } from './outage-prober.ts';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 
 export interface ForwarderStackProps extends StackProps {
   config: StackConfig;
@@ -104,6 +106,12 @@ export class ForwarderStack extends Stack {
     webhookTokens.grantRead(intake.role);
     queue.grantSendMessages(intake.role);
 
+    const deliveryEnvironment = {
+      RETRY_BASE_SECONDS: String(config.retryBaseSeconds),
+      RETRY_MAX_SECONDS: String(config.retryMaxSeconds),
+      OUTAGE_PROBE_SECONDS: String(config.outageProbeSeconds),
+      MAX_RECEIVE_COUNT: String(config.maxReceiveCount),
+    };
     const forwarder = new ServiceFunction(this, 'Forwarder', {
       name: 'forwarder',
       description: `Delivers queued events to PostHog (${config.stage}) with partial batch failures`,
@@ -117,20 +125,25 @@ export class ForwarderStack extends Stack {
         QUEUE_URL: queue.queueUrl,
         DLQ_URL: deadLetterQueue.queueUrl,
         POSTHOG_TIMEOUT_MS: String(SIZING.forwarder.posthogTimeoutMs),
+        ...deliveryEnvironment,
       },
     });
     // The forwarder reads the PostHog key, consumes the main queue (receive, delete, change visibility; granted by
     // the event source) and sends permanent failures to the DLQ.
     posthogApiKey.grantRead(forwarder.role);
     deadLetterQueue.grantSendMessages(forwarder.role);
-    forwarder.function.addEventSource(
-      new SqsEventSource(queue, {
-        batchSize: QUEUE_SETTINGS.batchSize,
-        maxBatchingWindow: Duration.seconds(QUEUE_SETTINGS.batchingWindowSeconds),
-        reportBatchItemFailures: true,
-        maxConcurrency: config.maxConcurrency,
-      }),
+    // The circuit breaker: its state is a tag of the main queue, and a systemically failed record is re-queued.
+    queue.grantSendMessages(forwarder.role);
+    forwarder.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:ListQueueTags', 'sqs:TagQueue'], resources: [queue.queueArn] }),
     );
+    const eventSource = new SqsEventSource(queue, {
+      batchSize: QUEUE_SETTINGS.batchSize,
+      maxBatchingWindow: Duration.seconds(QUEUE_SETTINGS.batchingWindowSeconds),
+      reportBatchItemFailures: true,
+      maxConcurrency: config.maxConcurrency,
+    });
+    forwarder.function.addEventSource(eventSource);
     for (const fn of [intake, forwarder]) {
       Validations.of(fn.role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -173,6 +186,27 @@ export class ForwarderStack extends Stack {
       intake: intake.function,
       forwarder: forwarder.function,
     });
+
+    const prober = new OutageProber(this, 'OutageProber', {
+      stage: config.stage,
+      metricsNamespace: namespace,
+      logRetention,
+      environment: {
+        POSTHOG_HOST: config.posthogHost,
+        POSTHOG_API_KEY_SECRET: posthogApiKey.secretArn,
+        QUEUE_URL: queue.queueUrl,
+        DLQ_URL: deadLetterQueue.queueUrl,
+        POSTHOG_TIMEOUT_MS: String(SIZING.forwarder.posthogTimeoutMs),
+        ...deliveryEnvironment,
+      },
+      queue,
+      deadLetterQueue,
+      posthogApiKey,
+      eventSourceMappingId: eventSource.eventSourceMappingId,
+      probeSeconds: config.outageProbeSeconds,
+      alarmTopic: monitoring.topic,
+    });
+    monitoring.alarms.push(...prober.alarms);
 
     if (config.cohortSync) {
       new CohortSync(this, 'CohortSync', {

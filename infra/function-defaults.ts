@@ -29,7 +29,7 @@ export const NODE_OPTIONS = '--enable-source-maps';
 
 export interface ServiceFunctionProps {
   /** functions/<name>/handler.ts; also the Powertools service name (the `service` metric dimension). */
-  name: 'intake' | 'forwarder' | 'cohort-sync';
+  name: 'intake' | 'forwarder' | 'prober' | 'cohort-sync';
   memorySize: number;
   timeout: Duration;
   environment: Record<string, string>;

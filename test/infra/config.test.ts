@@ -16,6 +16,9 @@ describe('resolveStackConfig', () => {
       maxConcurrency: 5,
       logRetentionDays: 30,
       cohortSync: false,
+      retryBaseSeconds: 60,
+      retryMaxSeconds: 900,
+      outageProbeSeconds: 60,
     });
     expect(DEFAULTS.maxReceiveCount).toBe(8);
   });
@@ -32,6 +35,9 @@ describe('resolveStackConfig', () => {
         maxConcurrency: '2',
         logRetentionDays: '90',
         cohortSync: 'true',
+        retryBaseSeconds: '30',
+        retryMaxSeconds: '600',
+        outageProbeSeconds: '120',
       }),
     );
     expect(config).toEqual({
@@ -44,6 +50,9 @@ describe('resolveStackConfig', () => {
       maxConcurrency: 2,
       logRetentionDays: 90,
       cohortSync: true,
+      retryBaseSeconds: 30,
+      retryMaxSeconds: 600,
+      outageProbeSeconds: 120,
     });
   });
 

@@ -71,6 +71,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       'AwsSolutions-APIG4',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-SMG4',
       'AwsSolutions-SMG4',
     ]);

@@ -82,7 +82,8 @@ describe('ForwarderStack (defaults)', () => {
         });
         expect(resources[logs]?.Properties).toMatchObject({ RetentionInDays: 30 });
       }
-      template.resourceCountIs('AWS::Lambda::Function', 2);
+      // intake, forwarder and the outage prober
+      template.resourceCountIs('AWS::Lambda::Function', 3);
     });
 
     it('are sized as docs/deploy.md justifies', () => {
@@ -121,6 +122,10 @@ describe('ForwarderStack (defaults)', () => {
         QUEUE_URL: { Ref: ids.queue },
         DLQ_URL: { Ref: ids.dlq },
         POSTHOG_TIMEOUT_MS: String(SIZING.forwarder.posthogTimeoutMs),
+        RETRY_BASE_SECONDS: '60',
+        RETRY_MAX_SECONDS: '900',
+        OUTAGE_PROBE_SECONDS: '60',
+        MAX_RECEIVE_COUNT: '8',
       });
     });
 
@@ -286,6 +291,9 @@ describe('ForwarderStack (defaults)', () => {
           `secretsmanager:DescribeSecret,secretsmanager:GetSecretValue → ${ids.posthogKey}`,
           `sqs:GetQueueAttributes,sqs:GetQueueUrl,sqs:SendMessage → ${ids.dlq}`,
           `sqs:ChangeMessageVisibility,sqs:DeleteMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl,sqs:ReceiveMessage → ${ids.queue}`,
+          // The circuit breaker: a systemically failed record is re-queued; the breaker state is a queue tag.
+          `sqs:GetQueueAttributes,sqs:GetQueueUrl,sqs:SendMessage → ${ids.queue}`,
+          `sqs:ListQueueTags,sqs:TagQueue → ${ids.queue}`,
         ].sort(),
       );
     });
@@ -323,7 +331,7 @@ describe('ForwarderStack (defaults)', () => {
     const alarmOn = (metricName: string) => alarms().find((a) => a.Properties.MetricName === metricName)?.Properties;
 
     it('notify one encrypted, TLS-only SNS topic on alarm and on recovery', () => {
-      expect(alarms()).toHaveLength(5);
+      expect(alarms()).toHaveLength(7);
       for (const alarm of alarms()) {
         expect(alarm.Properties).toMatchObject({
           AlarmActions: [{ Ref: ids.topic }],
@@ -463,7 +471,7 @@ describe('ForwarderStack (configured by context)', () => {
     template.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
       { Environment: { Variables: Match.objectLike({ POSTHOG_HOST: 'https://posthog.example.com' }) } },
-      2,
+      3,
     );
   });
 
@@ -526,8 +534,15 @@ describe('ForwarderStack with -c cohortSync=true', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
-  it('leaves it out by default', () => {
+  it('leaves it out by default (the only schedule is then the outage prober, every minute)', () => {
     const { stack } = buildStack({ stage: 'plain' });
-    Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', 0);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'cohort-sync' }) } },
+      0,
+    );
   });
 });

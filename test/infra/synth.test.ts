@@ -17,7 +17,7 @@ describe('npx cdk synth', () => {
     await rm(outdir, { recursive: true, force: true });
   });
 
-  it('synthesizes the stage from cdk.json and -c, bundling both functions, with cdk-nag passing', async () => {
+  it('synthesizes the stage from cdk.json and -c, bundling the three functions, with cdk-nag passing', async () => {
     const cli = join(ROOT, 'node_modules/.bin/cdk');
     const { stderr } = await run(cli, ['synth', '--quiet', '--no-notices', '-c', 'posthogHost=eu', '-c', 'stage=staging', '-o', outdir], {
       cwd: ROOT,
@@ -26,12 +26,13 @@ describe('npx cdk synth', () => {
     });
     const files = await readdir(outdir);
     expect(files).toContain('MoEngagePostHogForwarder-staging.template.json');
-    expect(files.filter((f) => f.startsWith('asset.'))).toHaveLength(2);
+    expect(files.filter((f) => f.startsWith('asset.'))).toHaveLength(3); // intake, forwarder, outage prober
     const template = JSON.parse(await readFile(join(outdir, 'MoEngagePostHogForwarder-staging.template.json'), 'utf8')) as {
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
     };
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     expect(functions.map((f) => (f.Properties.Environment as { Variables: Record<string, unknown> }).Variables.POSTHOG_HOST)).toEqual([
+      'eu',
       'eu',
       'eu',
     ]);
