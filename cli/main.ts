@@ -1,4 +1,5 @@
 import { runCohortSyncCommand } from './cohort-sync.ts';
+import { runDelivery } from './delivery.ts';
 import { runDlq } from './dlq.ts';
 import { type CliDeps, CommandError, EXIT, UsageError } from './io.ts';
 import { runSecrets } from './secrets.ts';
@@ -12,6 +13,7 @@ Commands
   send-test            send a request like MoEngage's Test button and show the verdict and the PostHog events
   dlq list             show dead-lettered events and why
   dlq redrive          move dead-lettered events back to the main queue
+  delivery             status | pause | resume: is delivery to PostHog running, paused (why, since when), backlog
   secrets              set-posthog-key | rotate-token | retire-token
   cohort-sync run      copy PostHog cohorts into MoEngage custom segments (see docs/cohort-sync.md)
 
@@ -24,6 +26,7 @@ const COMMANDS: Record<string, (argv: readonly string[], deps: CliDeps) => Promi
   template: runTemplate,
   'send-test': runSendTest,
   dlq: runDlq,
+  delivery: runDelivery,
   secrets: runSecrets,
   'cohort-sync': (argv, deps) =>
     runCohortSyncCommand(argv, { env: deps.env, stdout: (text) => deps.stdout.write(text), stderr: (text) => deps.stderr.write(text) }),
