@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { encodeMessage } from '#shared/queue/event-queue';
+import { encodeMessage } from '#shared/queue/message';
 import type { PostHogEvent } from '#shared/posthog/event';
 import { QUEUE_SETTINGS } from '#shared/queue/settings';
 import { cpuSecondsSince } from './stats.ts';

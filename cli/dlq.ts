@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { format, parse, positiveInt } from './args.ts';
 import { describeDeadLetter, formatDeadLetterList, redriveAttributes } from './dlq-format.ts';
-import { planBatches, messageSize } from '#shared/queue/event-queue';
+import { planBatches } from '#shared/queue/event-queue';
+import { messageSize } from '#shared/queue/message';
 import { type CliDeps, CommandError, EXIT, UsageError } from './io.ts';
 import { createProgress } from './progress.ts';
 import { explainAwsError, resolveQueues, TARGET_OPTIONS, targetHelp } from './targets.ts';

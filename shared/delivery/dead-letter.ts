@@ -1,6 +1,6 @@
 import { type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { MESSAGE_ATTRIBUTES } from '../queue/event-queue.ts';
+import { MESSAGE_ATTRIBUTES } from '../queue/message.ts';
 
 export interface DeadLetterReason {
   /** `rejected`: PostHog refused the event alone with 400/413; `malformed`: the message is not a PostHog event. */

@@ -4,7 +4,7 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { DeadLetterQueue, DeadLetterReason } from './dead-letter.ts';
 import { type DeliverDeps, type Delivery, type DeliveryOutcome, deliverAll } from './deliver.ts';
-import { MESSAGE_ATTRIBUTES } from '../queue/event-queue.ts';
+import { decodeBody, MESSAGE_ATTRIBUTES } from '../queue/message.ts';
 import { count, countWithDimension } from '../platform/observability.ts';
 import type { SendResult } from '../posthog/capture-client.ts';
 import { PostHogEventSchema } from '../posthog/event.ts';
@@ -37,11 +37,16 @@ export class RetryableDeliveryError extends Error {
 
 type Parsed = { ok: true; delivery: Delivery } | { ok: false; message: string };
 
-/** Reads one SQS record: its body must be one PostHog event; it is later sent exactly as queued. */
+/**
+ * Reads one SQS record: its body must be one PostHog event (queued with `\u` escapes, decoded here to the exact JSON
+ * the mapper made), and its destination the configured one: the project key is never sent to a host that a queued
+ * message names (such a message is dead-lettered as malformed).
+ */
 export function parseRecord(record: SQSRecord, defaultDestination: string): Parsed {
   let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(record.body);
+    ({ value: json, json: text } = decodeBody(record.body));
   } catch {
     return { ok: false, message: 'message body is not JSON' };
   }
@@ -50,7 +55,9 @@ export function parseRecord(record: SQSRecord, defaultDestination: string): Pars
   const extra = ['sent_at', 'offset'].filter((key) => Object.hasOwn(json as object, key));
   if (extra.length > 0) return { ok: false, message: `message body carries ${extra.join(', ')}, which would shift its timestamp` };
   const destination = record.messageAttributes?.[MESSAGE_ATTRIBUTES.destination]?.stringValue ?? defaultDestination;
-  return { ok: true, delivery: { id: record.messageId, event: event.data, json: record.body, destination } };
+  if (destination !== defaultDestination)
+    return { ok: false, message: 'message names a destination that is not the configured PostHog host' };
+  return { ok: true, delivery: { id: record.messageId, event: event.data, json: text, destination } };
 }
 
 /** The Lambda handler: delivers, then publishes this invocation's metrics. */

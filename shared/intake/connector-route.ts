@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { encodeMessage, MAX_MESSAGE_BYTES, messageSize, type QueueMessage } from '../queue/event-queue.ts';
+import { type QueueMessage, sizeProblem } from '../queue/message.ts';
 import { json } from './http-response.ts';
 import { isQueryFlagOn } from './query-params.ts';
 import { type IntakeDeps, type Outcome, reject, unavailable } from './dependencies.ts';
@@ -62,8 +62,7 @@ export async function handleConnector(event: APIGatewayProxyEventV2, deps: Intak
 /** Events that cannot fit one SQS message (the queue's 1 MiB limit, attributes included) → 413 naming them. */
 function oversized(messages: readonly QueueMessage[], pathOf: (index: number) => string): FieldIssue[] {
   return messages.flatMap((message, index) => {
-    const size = messageSize(encodeMessage(message));
-    if (size <= MAX_MESSAGE_BYTES) return [];
-    return [{ path: pathOf(index), message: `maps to an event of ${size} bytes; one event may take at most ${MAX_MESSAGE_BYTES} bytes` }];
+    const problem = sizeProblem(message);
+    return problem === undefined ? [] : [{ path: pathOf(index), message: problem }];
   });
 }

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Config } from '../platform/config.ts';
-import { encodeMessage, MAX_MESSAGE_BYTES, messageSize, type QueueMessage } from '../queue/event-queue.ts';
+import { type QueueMessage, sizeProblem } from '../queue/message.ts';
 import { json } from './http-response.ts';
 import { isQueryFlagOn } from './query-params.ts';
 import { type IntakeDeps, type Outcome, reject, unavailable } from './dependencies.ts';
@@ -76,15 +76,9 @@ function splitBySize(
   const tooLarge: StreamsRejection[] = [];
   for (const e of events) {
     const message = toMessage(e);
-    const size = messageSize(encodeMessage(message));
-    if (size <= MAX_MESSAGE_BYTES) accepted.push(message);
-    else
-      tooLarge.push({
-        index: e.index,
-        errors: [
-          { path: `events.${e.index}`, message: `is ${size} bytes once mapped; one queued event may hold at most ${MAX_MESSAGE_BYTES}` },
-        ],
-      });
+    const problem = sizeProblem(message);
+    if (problem === undefined) accepted.push(message);
+    else tooLarge.push({ index: e.index, errors: [{ path: `events.${e.index}`, message: problem }] });
   }
   return { accepted, tooLarge };
 }

@@ -1,7 +1,7 @@
 import { type Message, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { createDeadLetterQueue } from '#shared/delivery/dead-letter';
-import { encodeMessage } from '#shared/queue/event-queue';
+import { encodeMessage } from '#shared/queue/message';
 import { approximateCount } from '../../cli/dlq.ts';
 import { describeDeadLetter, reasonLine, redriveAttributes } from '../../cli/dlq-format.ts';
 import { progressBar } from '../../cli/progress.ts';

@@ -5,6 +5,7 @@ import type { DeadLetterReason } from '#shared/delivery/dead-letter';
 import { createForwarderHandler, type ForwarderDeps } from '#shared/delivery/sqs-batch-handler';
 import type { SendResult } from '#shared/posthog/capture-client';
 import type { VisibilityChange } from '#shared/delivery/visibility';
+import { encodeBody } from '#shared/queue/message';
 import { makeEvent } from './harness.ts';
 
 const HOST = 'https://eu.i.posthog.com';
@@ -139,6 +140,34 @@ describe('forwarder handler', () => {
     const body = `{"uuid":"${uuidOf(9)}","event":"x","distinct_id":"u","properties":{"b":1,"a":2},"timestamp":"2026-11-23T10:00:00Z"}`;
     await f.invoke([record('m9', body)]);
     expect(f.posted).toEqual([[body]]);
+  });
+
+  it('decodes a body queued with \\u escapes and posts the exact JSON the mapper made', async () => {
+    const f = setup(() => ok);
+    const event = { ...makeEvent(5), properties: { text: 'a\uFFFE😀b' } };
+    await f.invoke([record('m5', encodeBody(event))]);
+    expect(encodeBody(event)).toContain('\\ufffe\\ud83d\\ude00');
+    expect(f.posted).toEqual([[JSON.stringify(event)]]);
+  });
+
+  it('never sends the key to a destination that is not the configured host: the message is dead-lettered', async () => {
+    const f = setup(() => ok);
+    const elsewhere = eventRecord(6);
+    elsewhere.messageAttributes.destination = {
+      dataType: 'String',
+      stringValue: 'https://attacker.example',
+      stringListValues: [],
+      binaryListValues: [],
+    };
+    const response = await f.invoke([elsewhere, eventRecord(7)]);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(f.posted.flat()).toHaveLength(1);
+    expect(f.deadLettered).toEqual([
+      {
+        id: 'm6',
+        reason: expect.objectContaining({ reason: 'malformed', message: expect.stringContaining('not the configured PostHog host') }),
+      },
+    ]);
   });
 
   it('dead-letters a message carrying sent_at or offset instead of letting PostHog shift its timestamp', async () => {

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { EventQueue, QueueMessage } from '#shared/queue/event-queue';
+import type { EventQueue } from '#shared/queue/event-queue';
+import type { QueueMessage } from '#shared/queue/message';
 import { QueueUnavailableError } from '#shared/queue/event-queue';
 import type { IntakeDeps } from '#shared/intake/router';
 import { OUTREACH_EVENTS } from '#shared/mapping/outreach-events';

@@ -1,0 +1,89 @@
+import type { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import fc from 'fast-check';
+import { createSqsEventQueue, QueueUnavailableError } from '#shared/queue/event-queue';
+import { decodeBody, encodeBody, encodeMessage, MAX_MESSAGE_BYTES, type QueueMessage, sizeProblem } from '#shared/queue/message';
+import { type LocalSqs, startLocalSqs } from '../../local/sqs-server.ts';
+import { createQueue, drainQueue } from '../streams/support.ts';
+
+/** SQS's MessageBody character set (SendMessage API reference), by code point. */
+const SQS_BODY = /^[\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+/** fauxqs's own test (dist/sqs/sqsTypes.js INVALID_MESSAGE_BODY_CHAR), by UTF-16 code unit. */
+const FAUXQS_REFUSED = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/;
+
+const HOSTILE = ['\uFFFE', '\uFFFF', '😀', '\u0000', '\u0008', '\u001F', '\uD800', '\uDFFF', 'a\u2028b', '"\\', '\u{10FFFF}'];
+const event = (value: string) => ({
+  event: 'e',
+  distinct_id: 'u',
+  uuid: '0190a2a0-0000-7000-8000-000000000000',
+  properties: { [value]: value },
+});
+const message = (value: string): QueueMessage => ({
+  event: event(value),
+  destination: 'https://us.i.posthog.com',
+  origin: 'connector',
+  receivedAt: 'now',
+});
+
+describe('the queue message format', () => {
+  it.each(HOSTILE)('encodes %j into a body SQS and fauxqs accept, decoding to the exact original JSON', (value) => {
+    const body = encodeBody(event(value));
+    expect(body).toMatch(SQS_BODY);
+    expect(body).not.toMatch(FAUXQS_REFUSED);
+    expect(decodeBody(body).json).toBe(JSON.stringify(event(value)));
+  });
+
+  it('round-trips any string (fast-check, fixed seed)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (value) => {
+        const body = encodeBody(event(value));
+        expect(body).not.toMatch(FAUXQS_REFUSED);
+        expect(decodeBody(body).value).toEqual(JSON.parse(JSON.stringify(event(value))));
+      }),
+      { seed: 19, numRuns: 500 },
+    );
+  });
+
+  it('counts the escaped body against the 1 MiB limit', () => {
+    const fits = '\uFFFF'.repeat(100_000); // 300 KB as UTF-8, 600 KB once escaped
+    expect(sizeProblem(message(fits.slice(0, 50_000)))).toBeUndefined();
+    expect(sizeProblem(message(fits))).toMatch(`at most ${MAX_MESSAGE_BYTES} bytes`);
+  });
+});
+
+describe('enqueueing through fauxqs', () => {
+  let sqs: LocalSqs;
+  beforeAll(async () => {
+    sqs = await startLocalSqs({ queueName: 'message-format' });
+  });
+  afterAll(async () => {
+    await sqs?.close();
+  });
+
+  it('queues values SQS or fauxqs refuse raw and gives them back unchanged', async () => {
+    const queueUrl = await createQueue(sqs.client, 'hostile-values');
+    const queue = createSqsEventQueue({ sqs: sqs.client, queueUrl });
+    await queue.enqueue(HOSTILE.map(message));
+    const bodies = (await drainQueue(sqs.client, queueUrl)).map((m) => decodeBody(m.Body ?? '').json);
+    expect(bodies.sort()).toEqual(HOSTILE.map((v) => JSON.stringify(event(v))).sort());
+  });
+});
+
+describe('a failed enqueue', () => {
+  it('fails the whole enqueue when one batch fails twice, naming how many events were queued anyway', async () => {
+    const calls: number[] = [];
+    const client = {
+      send: async (command: SendMessageBatchCommand) => {
+        calls.push(command.input.Entries?.length ?? 0);
+        if (calls.length === 2 || calls.length === 4) return { Failed: command.input.Entries?.map((e) => ({ Id: e.Id })), Successful: [] };
+        return { Failed: [], Successful: [] };
+      },
+    } as unknown as SQSClient;
+    const queue = createSqsEventQueue({ sqs: client, queueUrl: 'q' });
+    const messages = Array.from({ length: 25 }, (_, i) => message(`v${i}`));
+    const failure = queue.enqueue(messages);
+    await expect(failure).rejects.toBeInstanceOf(QueueUnavailableError);
+    await expect(failure).rejects.toThrow('15 of 25 event(s) were queued; a retry resends them under the same uuids');
+    // three batches in parallel (10, 10, 5); the second fails and so does its one retry.
+    expect(calls).toEqual([10, 10, 5, 10]);
+  });
+});
