@@ -26,9 +26,11 @@ export interface EncodedMessage {
  * #x10000–#x10FFFF (SendMessage, MessageBody: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html);
  * fauxqs (the local queue) tests the body's UTF-16 code units against the same ranges without the last one
  * (fauxqs/dist/sqs/sqsTypes.js, INVALID_MESSAGE_BODY_CHAR), so it refuses every character above U+FFFF. Escaping each
- * surrogate code unit covers both. Outside strings JSON text holds only ASCII, so every match sits inside a string.
+ * surrogate code unit covers both; `JSON.stringify` already escapes everything below U+0020, so what remains to
+ * escape is U+FFFE, U+FFFF and the surrogates. Outside strings JSON text holds only ASCII, so every match sits
+ * inside a string, where a `\u` escape means the same character.
  */
-const REFUSED_BY_QUEUE = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/g;
+const REFUSED_BY_QUEUE = /[\uD800-\uDFFF\uFFFE\uFFFF]/g;
 const escapeUnit = (unit: string): string => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** The event as JSON with `\u` escapes for what the queue refuses: it decodes to exactly the same values. */

@@ -1,19 +1,21 @@
 import type { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
 import { createSqsEventQueue, QueueUnavailableError } from '#shared/queue/event-queue';
-import { decodeBody, encodeBody, encodeMessage, MAX_MESSAGE_BYTES, type QueueMessage, sizeProblem } from '#shared/queue/message';
+import { decodeBody, encodeBody, MAX_MESSAGE_BYTES, type QueueMessage, sizeProblem } from '#shared/queue/message';
 import { type LocalSqs, startLocalSqs } from '../../local/sqs-server.ts';
 import { createQueue, drainQueue } from '../streams/support.ts';
 
+const allowed = (c: number) => c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd);
 /** SQS's MessageBody character set (SendMessage API reference), by code point. */
-const SQS_BODY = /^[\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+const sqsAccepts = (body: string) => [...body].every((ch) => allowed(ch.codePointAt(0) ?? 0) || (ch.codePointAt(0) ?? 0) >= 0x10000);
 /** fauxqs's own test (dist/sqs/sqsTypes.js INVALID_MESSAGE_BODY_CHAR), by UTF-16 code unit. */
-const FAUXQS_REFUSED = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/;
+const fauxqsAccepts = (body: string) => Array.from({ length: body.length }, (_, i) => body.charCodeAt(i)).every(allowed);
 
 const HOSTILE = ['\uFFFE', '\uFFFF', '😀', '\u0000', '\u0008', '\u001F', '\uD800', '\uDFFF', 'a\u2028b', '"\\', '\u{10FFFF}'];
 const event = (value: string) => ({
   event: 'e',
   distinct_id: 'u',
+  timestamp: '2026-11-23T10:00:00.000Z',
   uuid: '0190a2a0-0000-7000-8000-000000000000',
   properties: { [value]: value },
 });
@@ -27,8 +29,8 @@ const message = (value: string): QueueMessage => ({
 describe('the queue message format', () => {
   it.each(HOSTILE)('encodes %j into a body SQS and fauxqs accept, decoding to the exact original JSON', (value) => {
     const body = encodeBody(event(value));
-    expect(body).toMatch(SQS_BODY);
-    expect(body).not.toMatch(FAUXQS_REFUSED);
+    expect(sqsAccepts(body)).toBe(true);
+    expect(fauxqsAccepts(body)).toBe(true);
     expect(decodeBody(body).json).toBe(JSON.stringify(event(value)));
   });
 
@@ -36,7 +38,7 @@ describe('the queue message format', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (value) => {
         const body = encodeBody(event(value));
-        expect(body).not.toMatch(FAUXQS_REFUSED);
+        expect(fauxqsAccepts(body)).toBe(true);
         expect(decodeBody(body).value).toEqual(JSON.parse(JSON.stringify(event(value))));
       }),
       { seed: 19, numRuns: 500 },
