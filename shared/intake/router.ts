@@ -31,6 +31,8 @@ const CHALLENGES = 'Bearer realm="moengage-posthog-forwarder", Basic realm="moen
 /**
  * Handles one API Gateway HTTP API (v2) request: route → auth → the route's handler. Writes exactly one log line
  * (outcome, reason, counts; no values, tokens or keys) and the metrics Received, Queued and Rejected{reason}.
+ * The line's level makes accepted requests cheap: they are DEBUG (the Received/Queued metrics summarise them; a
+ * DEBUG log level shows each), a rejection is WARN with its reason, a 5xx ERROR, so both always reach the logs.
  */
 export async function handleIntake(event: APIGatewayProxyEventV2, deps: IntakeDeps): Promise<HttpResponse> {
   const path = event.rawPath.replace(/\/+$/, '') || '/';
@@ -49,9 +51,10 @@ export async function handleIntake(event: APIGatewayProxyEventV2, deps: IntakeDe
     ...(result.reason !== undefined && { reason: result.reason }),
     ...result.log,
   };
-  // Bad input is the sender's to fix (INFO, with the reason); 5xx and 502 are ours or PostHog's (ERROR).
+  // Bad input is the sender's to fix (WARN, with the reason); 5xx and 502 are ours or PostHog's (ERROR).
   if (statusCode >= 500) deps.logger.error('intake request', fields);
-  else deps.logger.info('intake request', fields);
+  else if (result.reason !== undefined) deps.logger.warn('intake request', fields);
+  else deps.logger.debug('intake request', fields);
   return result.response;
 }
 

@@ -507,6 +507,8 @@ describe('bad inputs through handleIntake', () => {
     expect(deps.metrics.sum('Queued')).toBe(0);
     expect(deps.logger.lines).toHaveLength(1);
     expect(deps.logger.lines[0]?.fields).toMatchObject({ status: input.status, outcome: 'rejected', reason: input.reason });
+    // A rejection always reaches the logs with its reason, whatever the application log level short of ERROR.
+    expect(deps.logger.lines[0]?.level).toBe(input.status >= 500 ? 'ERROR' : 'WARN');
     expect(JSON.stringify(deps.logger.lines)).not.toContain(TOKEN);
   });
 });

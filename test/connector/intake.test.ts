@@ -56,7 +56,7 @@ describe('POST /v1/connector', () => {
     await handleIntake(post(body), deps);
     expect(deps.logger.lines).toEqual([
       {
-        level: 'INFO',
+        level: 'DEBUG',
         message: 'intake request',
         fields: {
           request_id: 'Yx2AbCdEfGhIjKl=',
