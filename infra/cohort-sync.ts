@@ -13,7 +13,7 @@ import type * as z from 'zod';
 import { SyncListSchema } from '../shared/cohort-sync/schemas.ts';
 import { resolvePostHogAppHost } from '../shared/cohort-sync/hosts.ts';
 import { METRICS_NAMESPACE } from '../shared/platform/observability.ts';
-import { ServiceFunction } from './function-defaults.ts';
+import { type FunctionObservability, ServiceFunction } from './function-defaults.ts';
 
 const STATE_PREFIX = 'cohort-sync/';
 
@@ -29,6 +29,8 @@ export interface CohortSyncProps {
   metricsNamespace?: string;
   /** Default: one month, like the other functions' default. */
   logRetention?: RetentionDays;
+  /** Tracing and log level, as for the stack's other functions (default: no tracing, INFO). */
+  observability?: FunctionObservability;
 }
 
 /**
@@ -77,6 +79,7 @@ export class CohortSync extends Construct {
       description: `PostHog cohorts → MoEngage custom segments (${props.stage})`,
       metricsNamespace: props.metricsNamespace ?? METRICS_NAMESPACE,
       logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      observability: props.observability,
       memorySize: 1024,
       // Shorter than the schedule, so runs never overlap; a run stopped by the deadline resumes on the next one.
       timeout: Duration.minutes(14),
@@ -123,11 +126,6 @@ export class CohortSync extends Construct {
       this.stateBucket,
       'AwsSolutions-S1',
       'Holds only sync state written by one function; access is through its IAM role and CloudTrail.',
-    );
-    acknowledge(
-      this.service.role,
-      'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray tracing (xray:PutTraceSegments) has no resource-level permissions.',
     );
     acknowledge(
       this.service.role,

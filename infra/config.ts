@@ -24,6 +24,9 @@ export const DEFAULTS = {
   retryBaseSeconds: DEFAULT_OUTAGE_SETTINGS.retryBaseSeconds,
   retryMaxSeconds: DEFAULT_OUTAGE_SETTINGS.retryMaxSeconds,
   outageProbeSeconds: DEFAULT_OUTAGE_SETTINGS.probeSeconds,
+  tracing: false,
+  logLevel: 'INFO',
+  apiAccessLog: false,
 } as const;
 
 const booleanContext = z.preprocess(
@@ -60,6 +63,12 @@ const ContextSchema = z.object({
   outageProbeSeconds: integer(60, 3_600)
     .refine((seconds) => seconds % 60 === 0, 'must be a whole number of minutes (60, 120, …): the prober runs on an EventBridge schedule')
     .default(DEFAULTS.outageProbeSeconds),
+  /** X-Ray active tracing of every function (docs/deploy.md, "Logs and tracing"). */
+  tracing: booleanContext.default(DEFAULTS.tracing),
+  /** The functions' application log level; DEBUG also logs each accepted request. */
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR'], { error: 'must be DEBUG, INFO, WARN or ERROR' }).default(DEFAULTS.logLevel),
+  /** The HTTP API's JSON access log, one line per request. */
+  apiAccessLog: booleanContext.default(DEFAULTS.apiAccessLog),
 });
 
 export type StackConfig = z.infer<typeof ContextSchema>;

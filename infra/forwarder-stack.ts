@@ -86,6 +86,7 @@ export class ForwarderStack extends Stack {
     }
 
     const logRetention = config.logRetentionDays;
+    const observability = { tracing: config.tracing, logLevel: config.logLevel };
     const intake = new ServiceFunction(this, 'Intake', {
       name: 'intake',
       description: `MoEngage webhook intake (${config.stage}): authenticate, validate, map, enqueue`,
@@ -93,6 +94,7 @@ export class ForwarderStack extends Stack {
       timeout: Duration.seconds(SIZING.intake.timeoutSeconds),
       metricsNamespace: namespace,
       logRetention,
+      observability,
       environment: {
         POSTHOG_HOST: config.posthogHost,
         POSTHOG_API_KEY_SECRET: posthogApiKey.secretArn,
@@ -119,6 +121,7 @@ export class ForwarderStack extends Stack {
       timeout: Duration.seconds(SIZING.forwarder.timeoutSeconds),
       metricsNamespace: namespace,
       logRetention,
+      observability,
       environment: {
         POSTHOG_HOST: config.posthogHost,
         POSTHOG_API_KEY_SECRET: posthogApiKey.secretArn,
@@ -144,13 +147,6 @@ export class ForwarderStack extends Stack {
       maxConcurrency: config.maxConcurrency,
     });
     forwarder.function.addEventSource(eventSource);
-    for (const fn of [intake, forwarder]) {
-      Validations.of(fn.role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions (Resource must be *). Every other statement names its queue, secret or log group.',
-      });
-    }
 
     // Every route goes to the intake function (the $default route), so POST /v1/connector, POST /v1/streams and
     // GET /v1/health work and any other path or method gets the contract's JSON 404/405 from the function.
@@ -160,14 +156,25 @@ export class ForwarderStack extends Stack {
       defaultIntegration: new HttpLambdaIntegration('IntakeIntegration', intake.function),
       createDefaultStage: false,
     });
-    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    // The access log (`-c apiAccessLog=true`) repeats what the intake's metrics and WARN/ERROR lines already say,
+    // at one line per request: off by default (docs/deploy.md, "Logs and tracing").
+    const accessLogs = config.apiAccessLog
+      ? new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY })
+      : undefined;
     const stage = new HttpStage(this, 'ApiStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: config.throttlingRateLimit, burstLimit: config.throttlingBurstLimit },
-      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
+      ...(accessLogs && { accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT } }),
     });
+    if (!accessLogs) {
+      Validations.of(stage).acknowledge({
+        id: 'AwsSolutions-APIG1',
+        reason:
+          'The access log is a setting (-c apiAccessLog=true), off by default for cost: every rejected request is logged by the intake function with its reason (WARN), every 5xx at ERROR, and the Received/Queued/Rejected metrics and API Gateway metrics count the rest.',
+      });
+    }
     const defaultRoute = this.api.node.findChild('DefaultRoute');
     Validations.of(defaultRoute).acknowledge({
       id: 'AwsSolutions-APIG4',
@@ -191,6 +198,7 @@ export class ForwarderStack extends Stack {
       stage: config.stage,
       metricsNamespace: namespace,
       logRetention,
+      observability,
       environment: {
         POSTHOG_HOST: config.posthogHost,
         POSTHOG_API_KEY_SECRET: posthogApiKey.secretArn,
@@ -214,6 +222,7 @@ export class ForwarderStack extends Stack {
         posthogAppHost: config.posthogHost,
         metricsNamespace: namespace,
         logRetention,
+        observability,
       });
     }
 

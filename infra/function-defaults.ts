@@ -1,6 +1,6 @@
-import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -37,12 +37,27 @@ export interface ServiceFunctionProps {
   metricsNamespace: string;
   logRetention: RetentionDays;
   description: string;
+  /** Tracing and log level; default: no tracing, INFO (docs/deploy.md, "Logs and tracing"). */
+  observability?: FunctionObservability | undefined;
 }
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export interface FunctionObservability {
+  /** X-Ray active tracing (`-c tracing=true`); off by default: it costs per trace and nothing reads it daily. */
+  tracing: boolean;
+  /** The application log level (Lambda advanced logging controls → AWS_LAMBDA_LOG_LEVEL, read by Powertools). */
+  logLevel: LogLevel;
+}
+
+export const DEFAULT_OBSERVABILITY: FunctionObservability = { tracing: false, logLevel: 'INFO' };
 
 /**
  * A Lambda function with the shared defaults: Node.js 24 on arm64, an ESM bundle (minified, with source maps) of
- * only what functions/<name>/handler.ts imports, JSON logs in a log group of its own with a retention, X-Ray
- * active tracing, and a role of its own that may write only to that log group; callers grant the rest.
+ * only what functions/<name>/handler.ts imports, JSON logs in a log group of its own with a retention, Lambda's
+ * advanced logging controls (the application level as set, platform lines at WARN only: no START/END/REPORT line
+ * per invocation), X-Ray active tracing only when asked for, and a role of its own that may write only to that log
+ * group; callers grant the rest.
  */
 export class ServiceFunction extends Construct {
   readonly function: NodejsFunction;
@@ -51,10 +66,11 @@ export class ServiceFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
+    const { tracing, logLevel } = props.observability ?? DEFAULT_OBSERVABILITY;
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `${props.name} function: its own logs, X-Ray, and the queues and secrets granted by the stack`,
+      description: `${props.name} function: its own logs${tracing ? ', X-Ray' : ''}, and the queues and secrets granted by the stack`,
     });
     // Instead of AWSLambdaBasicExecutionRole (logs:* on every log group): its own log group only.
     this.role.addToPrincipalPolicy(
@@ -70,17 +86,26 @@ export class ServiceFunction extends Construct {
       memorySize: props.memorySize,
       timeout: props.timeout,
       role: this.role,
-      tracing: Tracing.ACTIVE,
+      tracing: tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel[logLevel],
+      systemLogLevelV2: SystemLogLevel.WARN,
       logGroup: this.logGroup,
       environment: {
         NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: props.name,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_LOG_LEVEL: logLevel,
         ...props.environment,
       },
       bundling: BUNDLING,
     });
+    if (tracing) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions (Resource must be *). Every other statement names its queue, secret or log group.',
+      });
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -9,12 +9,13 @@ import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ServiceFunction } from './function-defaults.ts';
+import { type FunctionObservability, ServiceFunction } from './function-defaults.ts';
 
 export interface OutageProberProps {
   stage: string;
   metricsNamespace: string;
   logRetention: RetentionDays;
+  observability?: FunctionObservability;
   environment: Record<string, string>;
   queue: Queue;
   deadLetterQueue: Queue;
@@ -49,6 +50,7 @@ export class OutageProber extends Construct {
       timeout: Duration.seconds(30),
       metricsNamespace: props.metricsNamespace,
       logRetention: props.logRetention,
+      observability: props.observability,
       environment: { ...props.environment, EVENT_SOURCE_MAPPING_ID: props.eventSourceMappingId, QUEUE_ARN: props.queue.queueArn },
     });
     const role = this.function.role;
@@ -74,10 +76,6 @@ export class OutageProber extends Construct {
         ],
       }),
     );
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions.',
-    });
     new Rule(this, 'Schedule', {
       description: `Runs the outage prober of moengage-posthog-forwarder ${props.stage}`,
       schedule: Schedule.rate(Duration.seconds(props.probeSeconds)),

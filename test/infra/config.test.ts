@@ -19,6 +19,9 @@ describe('resolveStackConfig', () => {
       retryBaseSeconds: 60,
       retryMaxSeconds: 900,
       outageProbeSeconds: 60,
+      tracing: false,
+      logLevel: 'INFO',
+      apiAccessLog: false,
     });
     expect(DEFAULTS.maxReceiveCount).toBe(8);
   });
@@ -38,6 +41,9 @@ describe('resolveStackConfig', () => {
         retryBaseSeconds: '30',
         retryMaxSeconds: '600',
         outageProbeSeconds: '120',
+        tracing: 'true',
+        logLevel: 'DEBUG',
+        apiAccessLog: 'true',
       }),
     );
     expect(config).toEqual({
@@ -53,6 +59,9 @@ describe('resolveStackConfig', () => {
       retryBaseSeconds: 30,
       retryMaxSeconds: 600,
       outageProbeSeconds: 120,
+      tracing: true,
+      logLevel: 'DEBUG',
+      apiAccessLog: true,
     });
   });
 
@@ -71,6 +80,8 @@ describe('resolveStackConfig', () => {
   it.each([
     [{}, /-c posthogHost: is required/],
     [{ posthogHost: 'eu', cohortSync: 'yes' }, /-c cohortSync: must be true or false/],
+    [{ posthogHost: 'eu', tracing: 'on' }, /-c tracing: must be true or false/],
+    [{ posthogHost: 'eu', logLevel: 'info' }, /-c logLevel: must be DEBUG, INFO, WARN or ERROR/],
     [{ posthogHost: 'ftp://example.com' }, /-c posthogHost: must be "us", "eu" or an http\(s\) URL/],
     [{ posthogHost: 'eu', stage: 'Prod' }, /-c stage: must be 1–20 lower-case letters/],
     [{ posthogHost: 'eu', stage: 'a-stage-name-that-is-too-long' }, /-c stage/],

@@ -57,19 +57,15 @@ describe('ForwarderStack (defaults)', () => {
       });
     });
 
-    it('writes JSON access logs, without headers or query strings, to a log group with a retention', () => {
-      const stage = template.findResources('AWS::ApiGatewayV2::Stage');
-      const settings = (Object.values(stage)[0] as Resource).Properties.AccessLogSettings as { DestinationArn: unknown; Format: string };
-      const format = JSON.parse(settings.Format) as Record<string, string>;
-      expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey' });
-      expect(Object.values(format).some((v) => /header|querystring|authorizer/i.test(v))).toBe(false);
-      const [logGroupId] = (settings.DestinationArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
-      expect(resources[logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
+    it('writes no access log unless -c apiAccessLog=true (test/infra/observability.test.ts)', () => {
+      const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as Resource;
+      expect(stage.Properties.AccessLogSettings).toBeUndefined();
+      expect(stack.node.tryFindChild('ApiAccessLogs')).toBeUndefined();
     });
   });
 
   describe('functions', () => {
-    it('run Node.js 24 on arm64 with X-Ray active tracing and JSON logs in their own log group (30 days)', () => {
+    it('run Node.js 24 on arm64, untraced, with JSON logs (application INFO, platform WARN) in their own log group (30 days)', () => {
       for (const [id, logs] of [
         [ids.intake, ids.intakeLogs],
         [ids.forwarder, ids.forwarderLogs],
@@ -77,9 +73,9 @@ describe('ForwarderStack (defaults)', () => {
         expect(fn(id)).toMatchObject({
           Runtime: 'nodejs24.x',
           Architectures: ['arm64'],
-          TracingConfig: { Mode: 'Active' },
-          LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logs } },
+          LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN', LogGroup: { Ref: logs } },
         });
+        expect(fn(id).TracingConfig).toBeUndefined();
         expect(resources[logs]?.Properties).toMatchObject({ RetentionInDays: 30 });
       }
       // intake, forwarder and the outage prober
@@ -275,7 +271,6 @@ describe('ForwarderStack (defaults)', () => {
       expect(grants(ids.intakeRole)).toEqual(
         [
           `logs:CreateLogStream,logs:PutLogEvents → ${ids.intakeLogs}`,
-          'xray:PutTelemetryRecords,xray:PutTraceSegments → "*"',
           `secretsmanager:DescribeSecret,secretsmanager:GetSecretValue → ${ids.posthogKey}`,
           `secretsmanager:DescribeSecret,secretsmanager:GetSecretValue → ${ids.webhookTokens}`,
           `sqs:GetQueueAttributes,sqs:GetQueueUrl,sqs:SendMessage → ${ids.queue}`,
@@ -287,7 +282,6 @@ describe('ForwarderStack (defaults)', () => {
       expect(grants(ids.forwarderRole)).toEqual(
         [
           `logs:CreateLogStream,logs:PutLogEvents → ${ids.forwarderLogs}`,
-          'xray:PutTelemetryRecords,xray:PutTraceSegments → "*"',
           `secretsmanager:DescribeSecret,secretsmanager:GetSecretValue → ${ids.posthogKey}`,
           `sqs:GetQueueAttributes,sqs:GetQueueUrl,sqs:SendMessage → ${ids.dlq}`,
           `sqs:ChangeMessageVisibility,sqs:DeleteMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl,sqs:ReceiveMessage → ${ids.queue}`,
@@ -298,12 +292,11 @@ describe('ForwarderStack (defaults)', () => {
       );
     });
 
-    it('uses a wildcard resource only for X-Ray, which has no resource-level permissions', () => {
+    it('uses no wildcard resource (X-Ray, which needs one, is off by default: test/infra/observability.test.ts)', () => {
       const wildcard = [...statementsOf(ids.intakeRole), ...statementsOf(ids.forwarderRole)].filter((s) =>
         JSON.stringify(s.Resource).includes('*'),
       );
-      expect(wildcard.flatMap((s) => [s.Action].flat()).every((a) => a.startsWith('xray:'))).toBe(true);
-      expect(wildcard).toHaveLength(2);
+      expect(wildcard).toEqual([]);
     });
   });
 
