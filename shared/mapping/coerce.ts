@@ -1,3 +1,5 @@
+import { parsePythonLiteral, pythonNumber } from './python-literal.ts';
+
 /**
  * Jinja renders every value as a string (Python's `str()`). Turn the strings Python writes for numbers, booleans
  * and lists back into JSON values, except where the key names an identifier (DESIGN.md, "Mapping rules").
@@ -33,76 +35,17 @@ const BOOLEANS = new Map<string, boolean>([
   ['False', false],
   ['false', false],
 ]);
-const ESCAPES = new Map<string, string>([
-  ['\\', '\\'],
-  ["'", "'"],
-  ['"', '"'],
-  ['n', '\n'],
-  ['t', '\t'],
-  ['r', '\r'],
-]);
 
-/** Parses a Python list literal of strings, numbers, booleans and None: `['a', 'b']`, `[1, 2.5]`; else undefined. */
-export function parsePythonList(value: string): unknown[] | undefined {
-  if (!value.startsWith('[') || !value.endsWith(']')) return undefined;
-  const items: unknown[] = [];
-  const end = value.length - 1;
-  let i = 1;
-  const skipSpace = () => {
-    while (i < end && value[i] === ' ') i++;
-  };
-  skipSpace();
-  if (i === end) return items;
-  while (i < end) {
-    skipSpace();
-    const quote = value[i];
-    if (quote === "'" || quote === '"') {
-      let s = '';
-      i++;
-      while (i < end && value[i] !== quote) {
-        if (value[i] === '\\') {
-          const escaped = ESCAPES.get(value[i + 1] ?? '');
-          if (escaped === undefined || i + 1 >= end) return undefined;
-          s += escaped;
-          i += 2;
-        } else {
-          s += value[i];
-          i++;
-        }
-      }
-      if (value[i] !== quote) return undefined;
-      i++;
-      items.push(s);
-    } else {
-      const start = i;
-      while (i < end && value[i] !== ',') i++;
-      const token = value.slice(start, i).trim();
-      const bool = BOOLEANS.get(token);
-      if (bool !== undefined) items.push(bool);
-      else if (token === 'None') items.push(null);
-      else {
-        const n = coerceNumber(token);
-        if (n === undefined) return undefined;
-        items.push(n);
-      }
-    }
-    skipSpace();
-    if (i === end) break;
-    if (value[i] !== ',') return undefined;
-    i++;
-    skipSpace();
-    if (i === end) return undefined;
-  }
-  return items;
-}
-
-/** Coerces one rendered string; anything that is not Python's rendering of a number, boolean or list stays as is. */
+/**
+ * Coerces one rendered string; anything that is not Python's rendering of a number (int or float repr, `1e+16`
+ * included), boolean, list, tuple or dict stays as is.
+ */
 export function coerceString(value: string): unknown {
   const bool = BOOLEANS.get(value);
   if (bool !== undefined) return bool;
-  const n = coerceNumber(value);
+  const n = coerceNumber(value) ?? pythonNumber(value);
   if (n !== undefined) return n;
-  return parsePythonList(value) ?? value;
+  return parsePythonLiteral(value) ?? value;
 }
 
 /** Applies `coerceString` to every string value at any depth, except under id-like keys. */

@@ -1,5 +1,6 @@
 import { extractToken, isAuthorized } from '#shared/intake/auth';
-import { coerceString, coerceValue, isIdLikeKey, parsePythonList } from '#shared/mapping/coerce';
+import { coerceString, coerceValue, isIdLikeKey } from '#shared/mapping/coerce';
+import { parsePythonLiteral, pythonFloatRepr } from '#shared/mapping/python-literal';
 import { checkStructure } from '#shared/connector/input-limits';
 import { type MappingContext, mapConnectorBody } from '#shared/connector/map-connector';
 import { OUTREACH_EVENTS } from '#shared/mapping/outreach-events';
@@ -35,6 +36,16 @@ describe('coerceString (Jinja renders every value with Python str())', () => {
     ["[\"it's\", 'x']", ["it's", 'x']],
     ["['line\\nbreak']", ['line\nbreak']],
     ['9007199254740991', 9007199254740991],
+    // Python float reprs, tuples and dicts (str() of a float, tuple or dict attribute).
+    ['1e+16', 1e16],
+    ['1.5e-07', 1.5e-7],
+    ['-2.5e+20', -2.5e20],
+    ['(1, 2)', [1, 2]],
+    ["('a',)", ['a']],
+    ["{'plan': 'pro', 'seats': 3}", { plan: 'pro', seats: 3 }],
+    ["{'tags': ['a', 'b'], 'trial': False, 'coupon': None}", { tags: ['a', 'b'], trial: false, coupon: null }],
+    ["[\"O'Brien\", 'Lee']", ["O'Brien", 'Lee']],
+    ['[[1]]', [[1]]],
     // Kept as strings: not Python's rendering of a number, boolean or list.
     ['01234', '01234'],
     ['007', '007'],
@@ -59,7 +70,13 @@ describe('coerceString (Jinja renders every value with Python str())', () => {
     ["['a' 'b']", "['a' 'b']"],
     ['[01]', '[01]'],
     ["['\\x00']", "['\\x00']"],
-    ['[[1]]', '[[1]]'],
+    ['inf', 'inf'],
+    ['nan', 'nan'],
+    ['1e+5', '1e+5'],
+    ["{'a': inf}", "{'a': inf}"],
+    ["{'a' 'b'}", "{'a' 'b'}"],
+    ['{1, 2}', '{1, 2}'],
+    ['(1, 2,)', '(1, 2,)'],
   ])('%j → %j', (input, expected) => {
     expect(coerceString(input)).toEqual(expected);
   });
@@ -102,8 +119,22 @@ describe('isIdLikeKey (values under these keys are never coerced)', () => {
       sizes: [40, 41],
     });
   });
-  it('parses Python lists only when the whole value is one', () => {
-    expect(parsePythonList("['a', 'b'] and more")).toBeUndefined();
+  it('parses Python literals only when the whole value is one', () => {
+    expect(parsePythonLiteral("['a', 'b'] and more")).toBeUndefined();
+    expect(parsePythonLiteral("{'a': 1} x")).toBeUndefined();
+  });
+  it.each([1e16, 1.5e-7, 0.0001, 1e15, 19.99, 100, -0.5, 123456789.123])('writes %p as Python repr() does', (n) => {
+    const expected = {
+      1e16: '1e+16',
+      1.5e-7: '1.5e-07',
+      0.0001: '0.0001',
+      1e15: '1000000000000000.0',
+      19.99: '19.99',
+      100: '100.0',
+      [-0.5]: '-0.5',
+      123456789.123: '123456789.123',
+    }[n];
+    expect(pythonFloatRepr(n)).toBe(expected);
   });
 });
 
