@@ -16,8 +16,10 @@ export async function handleConnector(event: APIGatewayProxyEventV2, deps: Intak
   const body = parseRequestBody(
     { body: event.body, isBase64Encoded: event.isBase64Encoded, contentType: headers['content-type'] },
     deps.config.maxBodyBytes,
+    { strict: deps.config.strict },
   );
   if (!body.ok) return reject(body.status, body.reason, body.errors);
+  const repairs = body.repairs ?? [];
   let apiKey: string;
   try {
     apiKey = await deps.secrets.posthogApiKey();
@@ -35,7 +37,8 @@ export async function handleConnector(event: APIGatewayProxyEventV2, deps: Intak
   });
   const log = { format: body.format };
   if (!mapped.ok) return reject(400, 'invalid', mapped.errors, log);
-  const { events, warnings } = mapped;
+  const { events } = mapped;
+  const warnings = [...repairs, ...mapped.warnings];
   const messages = events.map(
     (e): QueueMessage => ({ event: e, destination: deps.config.posthogHost, origin: 'connector', receivedAt: now.toISOString() }),
   );

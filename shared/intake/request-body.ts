@@ -1,8 +1,9 @@
 import { defineValue, isPlainObject } from '../mapping/coerce.ts';
 import type { FieldIssue } from '../mapping/warnings.ts';
+import { readLenientJson } from './lenient-json.ts';
 
 export type BodyResult =
-  | { ok: true; value: unknown; format: 'json' | 'form' }
+  | { ok: true; value: unknown; format: 'json' | 'form'; repairs?: FieldIssue[] }
   | { ok: false; status: 400 | 413 | 415; reason: string; errors: FieldIssue[] };
 
 export interface RawBody {
@@ -28,7 +29,7 @@ const fail = (status: 400 | 413 | 415, reason: string, message: string): BodyRes
  * text/plain, some requests have none), or a form (DESIGN.md, "Public contract"). A body starting with `{` or `[`
  * is read as JSON and one shaped like `name=value&…` as a form, whichever of the two the header names.
  */
-export function parseRequestBody(raw: RawBody, maxBytes: number): BodyResult {
+export function parseRequestBody(raw: RawBody, maxBytes: number, options: { strict?: boolean } = {}): BodyResult {
   const bytes = raw.body === undefined ? Buffer.alloc(0) : Buffer.from(raw.body, raw.isBase64Encoded ? 'base64' : 'utf8');
   if (bytes.length > maxBytes) return fail(413, 'too_large', `is ${bytes.length} bytes; the limit is ${maxBytes}`);
   const mediaType = (raw.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -57,11 +58,9 @@ export function parseRequestBody(raw: RawBody, maxBytes: number): BodyResult {
   if (first !== '{' && first !== '[' && (mediaType === FORM || LOOKS_LIKE_FORM.test(trimmed))) {
     return { ok: true, value: parseForm(trimmed), format: 'form' };
   }
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown, format: 'json' };
-  } catch (error) {
-    return fail(400, 'invalid_json', `is not valid JSON: ${(error as Error).message}`);
-  }
+  const json = readLenientJson(text, options.strict ?? false);
+  if (!json.ok) return fail(400, 'invalid_json', json.message);
+  return { ok: true, value: json.value, format: 'json', ...(json.repairs.length > 0 && { repairs: json.repairs }) };
 }
 
 const NESTED_FIELDS = new Set(['properties', '$set', '$set_once']);

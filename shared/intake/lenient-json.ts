@@ -1,0 +1,129 @@
+import { jsonrepair } from 'jsonrepair';
+import type { FieldIssue } from '../mapping/warnings.ts';
+
+/**
+ * Reads a connector body as MoEngage renders it. Jinja pastes attribute values into the marketer's template raw, so a
+ * value holding a line break, a tab, a `"` or a `\` breaks the JSON, and MoEngage does not retry a 400: a refused
+ * body is a lost event (docs/mapping.md, "Lenient reading"). Valid JSON is read as it is. Otherwise `jsonrepair`
+ * (a maintained library) repairs it, and the repair is kept only where the intended value is unambiguous:
+ * - the body must still start with `{`/`[` and end with `}`/`]` (a truncated body is refused, never completed);
+ * - the repair may only add characters (escapes, quotes) or turn Python's `'`, None, True, False into JSON: every
+ *   character sent must still be there, in order, and every field name must have been quoted in the body (a repair
+ *   that drops text or turns a value's words into new fields guessed wrong, and is refused);
+ * - every string value that differs from the text sent is named in a warning, with what was repaired;
+ * - a repaired value with an odd number of `"`, or holding `", "` or `": "`, could be two fields or one: refused.
+ * `strict` (STRICT_MODE=1) turns every repair into a 400.
+ */
+export type LenientJson = { ok: true; value: unknown; repairs: FieldIssue[] } | { ok: false; message: string };
+
+const FIX =
+  "Fix the template: MoEngage pastes attribute values raw, so escape this one, e.g. {{UserAttribute['Name']|tojson}} in place of \"{{UserAttribute['Name']}}\" if your workspace accepts |tojson (check with the Test button; docs/mapping.md)";
+
+export function readLenientJson(text: string, strict: boolean): LenientJson {
+  let parseError: Error;
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown, repairs: [] };
+  } catch (error) {
+    parseError = error as Error;
+  }
+  const refused = (why: string): LenientJson => ({
+    ok: false,
+    message: `is not valid JSON (${describeParseError(parseError, text)}); ${why}`,
+  });
+  const trimmed = text.trim();
+  if (!/^[{[]/.test(trimmed) || !/[}\]]$/.test(trimmed)) return refused('it looks cut short or is not JSON at all');
+  let repairedText: string;
+  let repaired: unknown;
+  try {
+    repairedText = jsonrepair(text);
+    repaired = JSON.parse(repairedText) as unknown;
+  } catch {
+    return refused(`likely cause: an unescaped quote (") in an attribute value. ${FIX}`);
+  }
+  if (!onlyAdds(text, repairedText) || inventedKey(repaired, text)) {
+    return refused(
+      `it cannot be repaired without dropping part of it (an attribute pasted without quotes, or an unescaped quote or backslash). ${FIX}`,
+    );
+  }
+  const repairs: FieldIssue[] = [];
+  for (const [path, value] of stringLeaves(repaired, '')) {
+    if (!/["\\\u0000-\u001f]/.test(value) || text.includes(JSON.stringify(value).slice(1, -1))) continue;
+    if (/"\s*[,:]\s*"/.test(value) || (value.split('"').length - 1) % 2 === 1) {
+      return refused(
+        `the value at ${path || '(body)'} holds an unescaped quote that could end it early: which fields were meant is ambiguous. ${FIX}`,
+      );
+    }
+    repairs.push({ path: path || '(body)', message: `repaired: ${whatWasRepaired(value)} (the template pasted the attribute unescaped)` });
+  }
+  if (repairs.length === 0) {
+    const why = describeParseError(parseError, text);
+    repairs.push({
+      path: '(body)',
+      message: `repaired: the body was not valid JSON (${why}); single-quoted or Python values (None, True, False) were read as JSON`,
+    });
+  }
+  if (strict) return refused(`STRICT_MODE refuses repairs: ${repairs.map((r) => `${r.path} ${r.message}`).join('; ')}`);
+  return { ok: true, value: repaired, repairs };
+}
+
+const PYTHON_WORDS: Record<string, string> = { None: 'null', True: 'true', False: 'false' };
+
+/** Whether `after` holds every non-space character of `before`, in order (`'` may have become `"`). Linear. */
+function onlyAdds(before: string, after: string): boolean {
+  const a = before.replace(/\b(None|True|False)\b/g, (word) => PYTHON_WORDS[word] ?? word).replace(/\s+/g, '');
+  const b = after.replace(/\s+/g, '');
+  let i = 0;
+  for (let j = 0; j < b.length && i < a.length; j++) {
+    if (a[i] === b[j] || (a[i] === "'" && b[j] === '"')) i++;
+  }
+  return i === a.length;
+}
+
+/** A field name of the repaired value that the body never wrote in quotes (jsonrepair made it up from a value). */
+function inventedKey(value: unknown, text: string): boolean {
+  if (Array.isArray(value)) return value.some((item) => inventedKey(item, text));
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).some(
+    ([key, item]) => !(writtenAsKey(text, `"${key}"`) || writtenAsKey(text, `'${key}'`)) || inventedKey(item, text),
+  );
+}
+
+/** Whether `quoted` occurs in the body followed by a colon (a field name, not words inside a value). */
+function writtenAsKey(text: string, quoted: string): boolean {
+  for (let at = text.indexOf(quoted); at !== -1; at = text.indexOf(quoted, at + 1)) {
+    if (/^\s*:/.test(text.slice(at + quoted.length, at + quoted.length + 16))) return true;
+  }
+  return false;
+}
+
+function whatWasRepaired(value: string): string {
+  const kinds = [
+    /[\n\r]/.test(value) && 'a raw line break',
+    /\t/.test(value) && 'a raw tab',
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(value) && 'a raw control character',
+    value.includes('"') && 'an unescaped quote',
+    value.includes('\\') && 'an unescaped backslash',
+  ].filter((k): k is string => typeof k === 'string');
+  return `${kinds.join(', ') || 'an unescaped character'} inside the value was escaped`;
+}
+
+/** "line 3 column 14", from V8's "… at position N (line L column C)" or the position alone. */
+function describeParseError(error: Error, text: string): string {
+  const lineColumn = /line (\d+) column (\d+)/.exec(error.message);
+  if (lineColumn) return `at line ${lineColumn[1]} column ${lineColumn[2]}`;
+  const position = /position (\d+)/.exec(error.message);
+  // V8's other messages quote the body around the error: never echo values, only where it went wrong.
+  if (!position) return 'at an unexpected character';
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  return `at line ${line} column ${before.length - before.lastIndexOf('\n')}`;
+}
+
+/** Every string value with its path (`properties.plan`, `batch.0.event`), depth first. */
+function* stringLeaves(value: unknown, path: string): Generator<[string, string]> {
+  if (typeof value === 'string') yield [path, value];
+  else if (Array.isArray(value)) for (const [i, item] of value.entries()) yield* stringLeaves(item, path ? `${path}.${i}` : String(i));
+  else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) yield* stringLeaves(item, path ? `${path}.${key}` : key);
+  }
+}
