@@ -47,7 +47,7 @@ export function readLenientJson(text: string, strict: boolean): LenientJson {
   }
   const repairs: FieldIssue[] = [];
   for (const [path, value] of stringLeaves(repaired, '')) {
-    if (!/["\\\u0000-\u001f]/.test(value) || text.includes(JSON.stringify(value).slice(1, -1))) continue;
+    if (!needsEscaping(value) || text.includes(JSON.stringify(value).slice(1, -1))) continue;
     if (/"\s*[,:]\s*"/.test(value) || (value.split('"').length - 1) % 2 === 1) {
       return refused(
         `the value at ${path || '(body)'} holds an unescaped quote that could end it early: which fields were meant is ambiguous. ${FIX}`,
@@ -96,11 +96,14 @@ function writtenAsKey(text: string, quoted: string): boolean {
   return false;
 }
 
+/** Whether JSON must escape something in the value: a `"`, a `\` or a control character (below U+0020). */
+const needsEscaping = (value: string): boolean => [...value].some((c) => c === '"' || c === '\\' || c < ' ');
+
 function whatWasRepaired(value: string): string {
   const kinds = [
     /[\n\r]/.test(value) && 'a raw line break',
     /\t/.test(value) && 'a raw tab',
-    /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(value) && 'a raw control character',
+    [...value].some((c) => c < ' ' && !'\n\r\t'.includes(c)) && 'a raw control character',
     value.includes('"') && 'an unescaped quote',
     value.includes('\\') && 'an unescaped backslash',
   ].filter((k): k is string => typeof k === 'string');
