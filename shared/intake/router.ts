@@ -18,7 +18,11 @@ type Route = {
 
 /** The routing table: path → method → handler. Add a route here (DESIGN.md, "Public contract"). */
 const ROUTES: Record<string, Record<string, Route>> = {
-  '/v1/health': { GET: { auth: false, handle: async () => ({ response: json(200, { status: 'ok' }), outcome: 'ok' }) } },
+  '/v1/health': {
+    GET: { auth: false, handle: async () => ({ response: json(200, { status: 'ok' }), outcome: 'ok' }) },
+    // HEAD answers as GET does, without the body (RFC 9110 §9.3.2): load balancers and monitors probe with it.
+    HEAD: { auth: false, handle: async () => ({ response: { ...json(200, { status: 'ok' }), body: '' }, outcome: 'ok' }) },
+  },
   '/v1/connector': { POST: { auth: true, query: ['dry_run', 'verify'], handle: handleConnector } },
   '/v1/streams': { POST: { auth: true, query: ['dry_run'], handle: handleStreams } },
 };

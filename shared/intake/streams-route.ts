@@ -8,19 +8,24 @@ import { type MappedStreamsEvent, mapStreamsBatch, type StreamsRejection } from 
 import { count, countWithDimension } from '../platform/observability.ts';
 import { summarize } from '../posthog/event.ts';
 import { parseRequestBody } from './request-body.ts';
+import { capIssues } from '../mapping/warnings.ts';
 
 export type StreamsDeps = Pick<IntakeDeps, 'queue' | 'logger' | 'metrics' | 'now' | 'libVersion'> & {
   config: Pick<Config, 'posthogHost' | 'maxBodyBytes' | 'personlessEvents' | 'streams'>;
 };
 
+/** Rejected events listed in one answer; the rest are counted (`rejected_count`). */
+const MAX_LISTED_REJECTIONS = 20;
+
 /**
  * `POST /v1/streams`, after authentication: parse → map each event → queue the valid ones. Answers 200 listing the
  * rejected events (MoEngage would resend the whole batch on anything else, and they would fail again), 400/413/415
  * when the body is not a batch, and 503 when the queue refused (so MoEngage retries the batch: 30, 60, 120 s).
- * The request's one log line is written by the intake (shared/intake/router.ts); each rejected event gets a warning too.
+ * The request's one log line is written by the intake (shared/intake/router.ts): it counts the rejected events and
+ * names the listed ones' positions. The answer lists the first 20 rejected events (and `rejected_count` when there
+ * are more) and at most 100 warnings, so a batch of bad events can never make the answer or the log large.
  */
 export async function handleStreams(event: APIGatewayProxyEventV2, deps: StreamsDeps): Promise<Outcome> {
-  const requestId = event.requestContext.requestId;
   const headers = event.headers ?? {};
   const body = parseRequestBody(
     { body: event.body, isBase64Encoded: event.isBase64Encoded, contentType: headers['content-type'] },
@@ -41,16 +46,27 @@ export async function handleStreams(event: APIGatewayProxyEventV2, deps: Streams
     origin: 'streams',
     receivedAt,
   }));
-  const rejectedEvents = [...mapped.rejected, ...tooLarge].sort((a, b) => a.index - b.index);
-  const context = { request_id: requestId, moe_request_id: mapped.requestId };
-  for (const r of rejectedEvents) deps.logger.warn('streams event rejected', { ...context, index: r.index, errors: r.errors });
-  countWithDimension(deps.metrics, 'Rejected', 'reason', 'invalid_event', rejectedEvents.length);
+  const allRejected = [...mapped.rejected, ...tooLarge].sort((a, b) => a.index - b.index);
+  countWithDimension(deps.metrics, 'Rejected', 'reason', 'invalid_event', allRejected.length);
   const events = accepted.map((m) => m.event);
-  const warnings = mapped.warnings;
-  const counts = { moe_request_id: mapped.requestId, events: events.length, rejected: rejectedEvents.length, warnings: warnings.length };
+  // However many events fail, the answer and the log stay small: the first ones listed, the rest counted.
+  const rejectedEvents = allRejected.slice(0, MAX_LISTED_REJECTIONS);
+  const warnings = capIssues(mapped.warnings);
+  const cut = allRejected.length > rejectedEvents.length ? { rejected_count: allRejected.length } : {};
+  const counts = {
+    moe_request_id: mapped.requestId,
+    events: events.length,
+    rejected: allRejected.length,
+    rejected_indexes: rejectedEvents.map((r) => r.index),
+    warnings: mapped.warnings.length,
+  };
 
   if (isQueryFlagOn(event.queryStringParameters?.dry_run)) {
-    return { response: json(200, { status: 'dry_run', events, rejected: rejectedEvents, warnings }), outcome: 'dry_run', log: counts };
+    return {
+      response: json(200, { status: 'dry_run', events, rejected: rejectedEvents, ...cut, warnings }),
+      outcome: 'dry_run',
+      log: counts,
+    };
   }
   try {
     await deps.queue.enqueue(accepted);
@@ -61,7 +77,7 @@ export async function handleStreams(event: APIGatewayProxyEventV2, deps: Streams
   }
   count(deps.metrics, 'Queued', events.length);
   return {
-    response: json(200, { status: 'ok', queued: events.length, events: events.map(summarize), rejected: rejectedEvents, warnings }),
+    response: json(200, { status: 'ok', queued: events.length, events: events.map(summarize), rejected: rejectedEvents, ...cut, warnings }),
     outcome: 'queued',
     log: { ...counts, uuids: events.map((e) => e.uuid) },
   };

@@ -14,6 +14,7 @@ import {
 import { type BatchFacts, streamsIdentity, streamsUuid, text } from './identity.ts';
 import { type FieldIssue, joinPath } from '../mapping/warnings.ts';
 import { toFieldIssues } from '../mapping/zod-issues.ts';
+import { checkStructure, INPUT_LIMITS } from '../connector/input-limits.ts';
 
 /** Configurable parts of the Streams mapping (STREAMS_* settings, docs/streams.md). */
 export interface StreamsOptions {
@@ -63,6 +64,9 @@ export type StreamsBatchResult =
 type EventResult = { ok: true; event: PostHogEvent; warnings: FieldIssue[]; unknownFields: string[] } | { ok: false; errors: FieldIssue[] };
 
 export const DEVICE_PREFIX = '$moengage_device_';
+/** Most events one Streams request may hold: MoEngage sends batches of 100 (docs/streams.md, "Limits"). */
+export const MAX_STREAMS_EVENTS = 1000;
+
 /** Properties that would change person profiles; only the mapping itself sets them. */
 const PERSON_KEYS = new Set(['$set', '$set_once', '$unset', '$process_person_profile']);
 
@@ -80,7 +84,15 @@ export function mapStreamsBatch(body: unknown, ctx: StreamsMappingContext): Stre
   const facts: BatchFacts = { appName: text(batch.app_name), requestId: text(batch.moe_request_id) };
   const warnings: FieldIssue[] = [];
   if (batch.source != null && !isMoEngageSource(batch.source)) {
-    warnings.push({ path: 'source', message: `expected "MoEngage" (any casing), got "${batch.source.slice(0, 40)}"; processed anyway` });
+    warnings.push({ path: 'source', message: 'expected "MoEngage" (any casing); processed anyway' });
+  }
+  if (batch.events.length > MAX_STREAMS_EVENTS) {
+    return {
+      ok: false,
+      errors: [
+        { path: 'events', message: `has ${batch.events.length} events; at most ${MAX_STREAMS_EVENTS} are accepted (MoEngage sends 100)` },
+      ],
+    };
   }
   if (batch.events.length === 0) warnings.push({ path: 'events', message: 'is empty: nothing to queue' });
 
@@ -107,6 +119,9 @@ export function mapStreamsBatch(body: unknown, ctx: StreamsMappingContext): Stre
 export function mapStreamsEvent(input: unknown, index: number, batch: BatchFacts, ctx: StreamsMappingContext): EventResult {
   const at = (field: string) => joinPath('events', index, field);
   if (!isPlainObject(input)) return { ok: false, errors: [{ path: at(''), message: 'must be a JSON object (one MoEngage event)' }] };
+  const structure = checkStructure(input, INPUT_LIMITS, { text: true });
+  if (structure.errors.length > 0)
+    return { ok: false, errors: structure.errors.map((e) => ({ ...e, path: joinPath(at(''), e.path === '(body)' ? '' : e.path) })) };
   const parsed = StreamsEventSchema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: toFieldIssues(parsed.error, at('')) };
   const e = parsed.data;

@@ -21,9 +21,18 @@ const EventTime = z
   .transform((value, ctx) => {
     const result = normalizeTimestamp(value);
     if (result.ok) return result.value;
-    ctx.addIssue({ code: 'custom', message: result.message });
+    ctx.addIssue({ code: 'custom', message: withoutValue(result.message) });
     return z.NEVER;
   });
+
+/**
+ * `"last tuesday" is not a calendar date` → `is not a calendar date`: a Streams answer and its log never quote event
+ * data. The value's own text may hold `" is `, so the message is cut at its last occurrence (the wording holds none).
+ */
+const withoutValue = (message: string): string => {
+  const at = message.lastIndexOf('" is ');
+  return message.startsWith('"') && at > 0 ? message.slice(at + 2) : message;
+};
 
 export const StreamsEventSchema = z.looseObject({
   event_name: optional(z.string()),

@@ -72,7 +72,7 @@ const CORPUS: BadInput[] = [
   // Routing
   { name: 'GET on the connector route', method: 'GET', status: 405, message: 'use POST /v1/connector', reason: 'method_not_allowed' },
   { name: 'PUT on the connector route', method: 'PUT', status: 405, message: 'use POST /v1/connector', reason: 'method_not_allowed' },
-  { name: 'POST on the health route', path: '/v1/health', status: 405, message: 'use GET /v1/health', reason: 'method_not_allowed' },
+  { name: 'POST on the health route', path: '/v1/health', status: 405, message: 'use GET, HEAD /v1/health', reason: 'method_not_allowed' },
   { name: 'an unknown route', path: '/v1/capture', status: 404, message: 'no route /v1/capture', reason: 'not_found' },
   // Transport
   {
@@ -397,6 +397,29 @@ const CORPUS: BadInput[] = [
     paths: [`properties.${Array(31).fill('a').join('.')}`],
     message: 'nested deeper than 32 levels',
     reason: 'invalid',
+  },
+  {
+    name: 'distinct_id 1e400 (Infinity once parsed)',
+    body: '{"event":"purchase_completed","distinct_id":1e400}',
+    status: 400,
+    paths: ['distinct_id'],
+    message: 'too large to represent',
+    reason: 'invalid',
+  },
+  {
+    name: 'a property of -1e400',
+    body: '{"event":"purchase_completed","distinct_id":"u","properties":{"amount":-1e400}}',
+    status: 400,
+    paths: ['properties.amount'],
+    message: 'too large to represent',
+    reason: 'invalid',
+  },
+  {
+    name: 'HEAD on the connector route',
+    method: 'HEAD',
+    status: 405,
+    message: 'use POST /v1/connector',
+    reason: 'method_not_allowed',
   },
   {
     name: '1001 properties',

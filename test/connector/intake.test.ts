@@ -164,6 +164,13 @@ describe('POST /v1/connector', () => {
     expect([response.statusCode, parse(response.body)]).toEqual([200, { status: 'ok' }]);
     expect(deps.metrics.sum('Received')).toBe(0);
   });
+
+  it('answers HEAD /v1/health like GET, without a body', async () => {
+    const deps = intakeDeps();
+    const get = await handleIntake(httpApiEvent({ method: 'GET', path: '/v1/health', headers: {} }), deps);
+    const head = await handleIntake(httpApiEvent({ method: 'HEAD', path: '/v1/health', headers: {} }), deps);
+    expect([head.statusCode, head.headers, head.body]).toEqual([200, get.headers, '']);
+  });
 });
 
 describe('hostile input is data, not code', () => {
