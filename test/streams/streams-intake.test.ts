@@ -87,7 +87,10 @@ describe('POST /v1/streams', () => {
     // One summary line for the request: counts and the rejected positions, never one line per event.
     expect(logs.warn).not.toHaveBeenCalled();
     expect(logs.info.mock.calls).toEqual([
-      ['intake request', expect.objectContaining({ rejected: expected.rejected.length, rejected_indexes: expected.rejected.map((r) => r.index) })],
+      [
+        'intake request',
+        expect.objectContaining({ rejected: expected.rejected.length, rejected_indexes: expected.rejected.map((r) => r.index) }),
+      ],
     ]);
     const everything = JSON.stringify([...logs.info.mock.calls, ...logs.warn.mock.calls, ...logs.error.mock.calls]);
     for (const personal of ['ann@example.com', '+15551234567', 'fcm-token-abc123']) expect(everything).not.toContain(personal);
