@@ -27,7 +27,12 @@ afterAll(async () => {
 
 function setup(options: { queueUrl: string; client?: SQSClient; config?: Partial<IntakeDeps['config']>; now?: Date }) {
   const logger = new Logger({ serviceName: 'intake-test' });
-  const logs = { info: jest.spyOn(logger, 'info'), warn: jest.spyOn(logger, 'warn'), error: jest.spyOn(logger, 'error') };
+  const logs = {
+    debug: jest.spyOn(logger, 'debug'),
+    info: jest.spyOn(logger, 'info'),
+    warn: jest.spyOn(logger, 'warn'),
+    error: jest.spyOn(logger, 'error'),
+  };
   const config: IntakeDeps['config'] = {
     posthogHost: 'https://eu.i.posthog.com',
     maxBodyBytes: 1024 * 1024,
@@ -86,7 +91,7 @@ describe('POST /v1/streams', () => {
 
     // One summary line for the request: counts and the rejected positions, never one line per event.
     expect(logs.warn).not.toHaveBeenCalled();
-    expect(logs.info.mock.calls).toEqual([
+    expect(logs.debug.mock.calls).toEqual([
       [
         'intake request',
         expect.objectContaining({ rejected: expected.rejected.length, rejected_indexes: expected.rejected.map((r) => r.index) }),
