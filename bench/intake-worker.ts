@@ -14,6 +14,8 @@ export interface IntakeWorkerResult {
   cpuMicrosPerRequest: number;
   p50: number;
   p99: number;
+  /** Bytes written to stdout (the function's log: EMF metrics and log lines) per request, at the deployed INFO level. */
+  logBytesPerRequest: number;
 }
 
 const [endpoint, queueUrl, count, concurrency] = process.argv.slice(2) as [string, string, string, string];
@@ -28,8 +30,15 @@ Object.assign(process.env, {
   AWS_SECRET_ACCESS_KEY: 'local',
   POWERTOOLS_SERVICE_NAME: 'intake',
   POWERTOOLS_METRICS_NAMESPACE: 'bench',
-  POWERTOOLS_LOG_LEVEL: 'WARN',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
 });
+// Counts what the function would log (Lambda's JSON format keeps Powertools' JSON lines as they are).
+let logBytes = 0;
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  logBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+  return write(chunk, ...rest);
+}) as typeof process.stdout.write;
 const { handler } = await import('../functions/intake/handler.ts');
 
 const event = (i: number): APIGatewayProxyEventV2 => ({
@@ -75,6 +84,7 @@ const n = Number(count);
 const lanes = Number(concurrency);
 await drive(Math.min(500, n), lanes, 1_000_000); // warm-up: JIT, keep-alive connections
 const cpu0 = process.cpuUsage();
+const logBytes0 = logBytes;
 const t0 = performance.now();
 const { accepted, latencies } = await drive(n, lanes, 0);
 const wallSeconds = (performance.now() - t0) / 1000;
@@ -87,5 +97,6 @@ const result: IntakeWorkerResult = {
   cpuMicrosPerRequest: (used.user + used.system) / n,
   p50: spread(latencies).median,
   p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0,
+  logBytesPerRequest: (logBytes - logBytes0) / n,
 };
 process.send?.(result, () => process.exit(0));

@@ -10,6 +10,8 @@ export interface IntakeResult {
   p50: Spread;
   p99: Spread;
   rejected: number;
+  /** Log bytes per accepted connector request at the INFO level (median run). */
+  logBytesPerRequest: number;
 }
 
 function forkTs(file: string, args: string[]): ChildProcess {
@@ -45,7 +47,7 @@ export async function benchIntake(
       results.push(result);
       progress(
         `  intake run ${run}/${options.runs}: ${Math.round(result.cpuMicrosPerRequest)} µs CPU per request, ` +
-          `${Math.round(result.requests / result.wallSeconds)} requests/s, p99 ${result.p99.toFixed(1)} ms`,
+          `${Math.round(result.requests / result.wallSeconds)} requests/s, p99 ${result.p99.toFixed(1)} ms, ${Math.round(result.logBytesPerRequest)} log bytes`,
       );
     }
   } finally {
@@ -61,5 +63,6 @@ export async function benchIntake(
     p50: spread(results.map((r) => r.p50)),
     p99: spread(results.map((r) => r.p99)),
     rejected: Math.max(...results.map((r) => r.requests - r.accepted)),
+    logBytesPerRequest: spread(results.map((r) => r.logBytesPerRequest)).median,
   };
 }

@@ -3,11 +3,13 @@ import { parseArgs } from 'node:util';
 import { benchColdStart } from './cold-start.ts';
 import { benchEndToEnd } from './e2e.ts';
 import { benchForwarding } from './forwarding.ts';
+import { costInputs, renderCostSection } from './cost.ts';
 import { benchIntake } from './intake.ts';
 import { load, machineInfo } from './machine.ts';
 import { benchMapping } from './mapping.ts';
 import { type BenchResults, renderReport, targets } from './report.ts';
 import { estimateScale, readStackSizing } from './scale.ts';
+import { QUEUE_SETTINGS } from '../shared/queue/settings.ts';
 
 /**
  * `npm run bench` (full, rewrites docs/benchmarks.md) and `npm run bench:quick` (tiny sizes, writes under .bench/).
@@ -128,6 +130,19 @@ const scale = estimateScale({
   ...readStackSizing(),
 });
 
+const microsOf = (prefix: string) => mapping.find((m) => m.name.startsWith(prefix))?.microsPerEvent ?? 0;
+const cost = costInputs(
+  {
+    intakeCpuMicros: intake.cpuMicrosPerRequest.median,
+    intakeLogBytesPerRequest: intake.logBytesPerRequest,
+    connectorMappingMicros: microsOf('Connector, small'),
+    streamsMappingMicrosPerEvent: microsOf('Streams batch'),
+    forwarderCpuMicrosPerEvent: forwarderCpuMicros,
+  },
+  readStackSizing(),
+  QUEUE_SETTINGS.batchSize,
+);
+
 const results: BenchResults = {
   quick,
   startedAt,
@@ -145,8 +160,8 @@ const results: BenchResults = {
   coldStart,
   scale,
 };
-writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(out, renderReport(results));
+writeFileSync(json, `${JSON.stringify({ ...results, cost }, null, 2)}\n`);
+writeFileSync(out, `${renderReport(results)}\n${renderCostSection(cost)}`);
 const t = targets(results);
 progress(`done in ${Math.round(results.seconds)} s: ${out} (raw figures: ${json})`);
 progress(

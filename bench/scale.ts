@@ -70,7 +70,7 @@ export interface ScaleEstimate {
   saturation: Array<{ limit: string; capacity: string; load: string; headroom: number }>;
 }
 
-function tiered(quantity: number, tiers: ReadonlyArray<{ upTo: number; usd: number }>, unit: number): number {
+export function tiered(quantity: number, tiers: ReadonlyArray<{ upTo: number; usd: number }>, unit: number): number {
   let cost = 0;
   let from = 0;
   for (const tier of tiers) {

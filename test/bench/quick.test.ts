@@ -131,9 +131,22 @@ describe('npm run bench:quick (smoke: counts and zero loss, never timing)', () =
     }
   });
 
-  it('writes a report with the four tables and the scale note', () => {
-    for (const heading of ['## 1. Mapping', '## 2. Forwarding', '## 3. End to end', '## 4. Cold start', '## 5. Scale note']) {
+  it('writes a report with the four tables, the scale note and the cost table', () => {
+    for (const heading of [
+      '## 1. Mapping',
+      '## 2. Forwarding',
+      '## 3. End to end',
+      '## 4. Cold start',
+      '## 5. Scale note',
+      '## Cost per million events',
+    ]) {
       expect(report).toContain(heading);
     }
+    // 1 M, 100 M and 1 B events × connector and Streams × API Gateway and function URL.
+    expect(report.match(/^\| (1 M|100 M|1 B) \| (connector|streams) \| (API Gateway|function URL) \|/gm)).toHaveLength(12);
+  });
+
+  it('measures the bytes the intake logs per accepted request', () => {
+    expect(results.intake.logBytesPerRequest).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,91 @@
+import { billedMs, type CostInputs, costTable, monthlyCost, renderCostTable } from '../../bench/cost.ts';
+
+/** Round figures, so each expected value below is worked out by hand in its comment. */
+const INPUTS: CostInputs = {
+  intakeCpuMicros: 1_000, // 1 ms of a core; 2,048 MB ≥ 1,769 MB is a full core → 1 ms + 10 ms SQS wait = 11 ms
+  streamsIntakeCpuMicros: 5_000, // 5 ms + 10 ms = 15 ms
+  intakeLogBytesPerRequest: 500,
+  forwarderCpuMicrosPerEvent: 0, // 0 + 150 ms PostHog wait = 150 ms per invocation
+  forwarderLogBytesPerInvocation: 1_000,
+  eventsPerInvocation: 100,
+  intakeMemoryMb: 2_048,
+  forwarderMemoryMb: 1_024,
+};
+const GB_S = 0.0000133334;
+
+describe('billedMs', () => {
+  it.each([
+    // cpu µs, wait ms, memory MB → billed ms (CPU share memory/1,769 of a core, rounded up to 1 ms)
+    [1_000, 10, 2_048, 11],
+    [1_000, 10, 1_769, 11],
+    [665, 10, 512, 13], // 0.665 × 1769/512 = 2.30 ms + 10 ms
+    [0, 150, 512, 150],
+  ])('%d µs CPU + %d ms wait at %d MB bills %d ms', (cpu, wait, memory, expected) => {
+    expect(billedMs(cpu, wait, memory)).toBe(expected);
+  });
+});
+
+describe('monthlyCost', () => {
+  it.each([
+    {
+      name: '1 M connector events behind API Gateway',
+      args: [1e6, 'connector', 'apiGateway'] as const,
+      items: {
+        front: 1.0, // 1 M requests × $1.00/M
+        intake: 0.2 + 1e6 * 0.011 * 2 * GB_S, // requests + 22,000 GB-s
+        sqs: ((1e6 + 2 * 10 * 1e4 + 0.7e6) / 1e6) * 0.4, // sends + receives/deletes of 10 per 100-event invocation + idle polls
+        forwarder: (1e4 / 1e6) * 0.2 + 1e4 * 0.15 * 1 * GB_S,
+        logs: ((1e6 * 500 + 1e4 * 1_000) / 1e9) * 0.5,
+      },
+      floor: 1.6, // $1.00 HTTP API + $0.20 Lambda request + $0.40 SQS send
+    },
+    {
+      name: '1 M connector events behind a function URL',
+      args: [1e6, 'connector', 'functionUrl'] as const,
+      items: {
+        front: 0,
+        intake: 0.2 + 1e6 * 0.011 * 2 * GB_S,
+        sqs: ((1e6 + 2 * 10 * 1e4 + 0.7e6) / 1e6) * 0.4,
+        forwarder: (1e4 / 1e6) * 0.2 + 1e4 * 0.15 * 1 * GB_S,
+        logs: ((1e6 * 500 + 1e4 * 1_000) / 1e9) * 0.5,
+      },
+      floor: 0.6,
+    },
+    {
+      name: '100 M Streams events (1 M requests of 100, 10 SendMessageBatch each) behind API Gateway',
+      args: [100e6, 'streams', 'apiGateway'] as const,
+      items: {
+        front: 1.0,
+        intake: 0.2 + 1e6 * 0.015 * 2 * GB_S,
+        sqs: ((10e6 + 2 * 10 * 1e6 + 0.7e6) / 1e6) * 0.4,
+        forwarder: 0.2 + 1e6 * 0.15 * 1 * GB_S,
+        logs: ((1e6 * 500 + 1e6 * 1_000) / 1e9) * 0.5,
+      },
+      floor: (1.0 + 0.2 + 4.0) / 100,
+    },
+  ])('$name', ({ args, items, floor }) => {
+    const row = monthlyCost(INPUTS, args[0], args[1], args[2]);
+    for (const [item, usd] of Object.entries(items))
+      expect({ item, usd: row.items[item as keyof typeof items] }).toEqual({ item, usd: expect.closeTo(usd, 9) });
+    const total = Object.values(items).reduce((a, b) => a + b, 0);
+    expect(row.totalUsd).toBeCloseTo(total, 9);
+    expect(row.perMillionUsd).toBeCloseTo(total / (args[0] / 1e6), 9);
+    expect(row.floorPerMillionUsd).toBeCloseTo(floor, 9);
+  });
+
+  it('prices HTTP API requests by tier: 1 B a month is 300 M at $1.00 + 700 M at $0.90', () => {
+    expect(monthlyCost(INPUTS, 1e9, 'connector', 'apiGateway').items.front).toBeCloseTo(930, 6);
+  });
+});
+
+describe('costTable', () => {
+  it('covers 1 M, 100 M and 1 B events × connector and Streams × API Gateway and function URL, one table row each', () => {
+    const rows = costTable(INPUTS);
+    expect(rows.map((r) => `${r.eventsPerMonth} ${r.source} ${r.front}`)).toEqual(
+      [1e6, 100e6, 1e9].flatMap((e) => ['connector', 'streams'].flatMap((s) => ['apiGateway', 'functionUrl'].map((f) => `${e} ${s} ${f}`))),
+    );
+    const table = renderCostTable(rows).split('\n');
+    expect(table).toHaveLength(2 + 12);
+    expect(table[2]).toBe('| 1 M | connector | API Gateway | $1.00 | $0.49 | $0.76 | $0.02 | $0.26 | $2.53 | 2.53 | 1.60 |');
+  });
+});
