@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { benchColdStart } from './cold-start.ts';
 import { benchEndToEnd } from './e2e.ts';
 import { benchForwarding } from './forwarding.ts';
-import { costInputs, renderCostSection } from './cost.ts';
+import { type CostInputs, costInputs, renderCostSection } from './cost.ts';
 import { benchIntake } from './intake.ts';
 import { load, machineInfo } from './machine.ts';
 import { benchMapping } from './mapping.ts';
@@ -27,13 +27,13 @@ const { values } = parseArgs({
 
 // `--render results.json`: rewrite the report from saved figures without measuring again.
 if (values.render) {
-  const saved = JSON.parse(readFileSync(values.render, 'utf8')) as BenchResults;
+  const saved = JSON.parse(readFileSync(values.render, 'utf8')) as BenchResults & { cost?: CostInputs };
   const target =
     values.out ??
     (saved.quick
       ? `${new URL('..', import.meta.url).pathname}.bench/benchmarks-quick.md`
       : `${new URL('..', import.meta.url).pathname}docs/benchmarks.md`);
-  writeFileSync(target, renderReport(saved));
+  writeFileSync(target, saved.cost ? `${renderReport(saved)}\n${renderCostSection(saved.cost)}` : renderReport(saved));
   process.stdout.write(`rendered ${values.render} → ${target}\n`);
   process.exit(0);
 }
