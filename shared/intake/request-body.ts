@@ -85,18 +85,35 @@ export function parseMultipart(text: string, boundary: string): Array<[string, s
     const content = part.replace(/^\r?\n/, '');
     const split = /\r?\n\r?\n/.exec(content);
     if (!split) return undefined;
-    const name = /content-disposition:[^\r\n]*;\s*name="([^"]*)"/i.exec(content.slice(0, split.index));
-    if (!name?.[1]) return undefined;
-    fields.push([name[1], content.slice(split.index + split[0].length).replace(/\r?\n$/, '')]);
+    const name = dispositionName(content.slice(0, split.index));
+    if (!name) return undefined;
+    fields.push([name, content.slice(split.index + split[0].length).replace(/\r?\n$/, '')]);
   }
   return fields;
+}
+
+/**
+ * The `name="…"` parameter of a part's Content-Disposition header, read by splitting rather than with a regex: a
+ * pattern like `[^\r\n]*;\s*name=` backtracks quadratically on a long header full of `;` (issue 19).
+ */
+function dispositionName(headers: string): string | undefined {
+  const line = headers.split(/\r?\n/).find((l) => l.slice(0, 20).toLowerCase() === 'content-disposition:');
+  const params =
+    line
+      ?.split(';')
+      .slice(1)
+      .map((p) => p.trim()) ?? [];
+  const param = params.findLast((p) => p.startsWith('name="') && p.endsWith('"') && p.length > 7);
+  return param?.slice(6, -1);
 }
 
 function buildForm(fields: Iterable<[string, string]>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const put = (target: Record<string, unknown>, key: string, value: string) => {
     const existing = Object.hasOwn(target, key) ? target[key] : undefined;
-    defineValue(target, key, existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]);
+    // The lists are this function's own: appending in place keeps a field repeated n times linear (a copy per repeat was n²).
+    if (Array.isArray(existing)) existing.push(value);
+    else defineValue(target, key, existing === undefined ? value : [existing, value]);
   };
   for (const [key, value] of fields) {
     const match = NESTED_NAME.exec(key);

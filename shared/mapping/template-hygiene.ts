@@ -2,7 +2,15 @@
  * MoEngage renders templates with Jinja; what reaches us may still hold template text or Python's empty values
  * (reference/moengage.md, "Connector campaigns"). Values PostHog cannot store are caught here too.
  */
-const UNRENDERED = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/;
+/**
+ * `{{…}}` or `{%…%}` somewhere in the value, found with two indexOf calls per pair: linear. The lazy regex
+ * `/\{\{[\s\S]*?\}\}/` rescans the rest of the value from every `{{`, quadratic on a value full of them (issue 19).
+ */
+const hasPair = (value: string, open: string, close: string): boolean => {
+  const start = value.indexOf(open);
+  return start >= 0 && value.indexOf(close, start + 2) >= 0;
+};
+const isUnrendered = (value: string): boolean => hasPair(value, '{{', '}}') || hasPair(value, '{%', '%}');
 const EMPTY_LIKE = new Set(['', 'none', 'null', 'undefined']);
 /** A UTF-16 surrogate without its partner: JSON.stringify writes it as `\ud800`, which PostHog's parser refuses. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -16,7 +24,7 @@ export function templateProblem(value: unknown): TemplateProblem | undefined {
   if (value === null) return 'empty';
   if (typeof value !== 'string') return undefined;
   if (value.length > MAX_STRING_LENGTH) return 'too_long';
-  if (UNRENDERED.test(value)) return 'unrendered';
+  if (isUnrendered(value)) return 'unrendered';
   if (EMPTY_LIKE.has(value.trim().toLowerCase())) return 'empty';
   return textProblem(value);
 }
