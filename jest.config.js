@@ -1,4 +1,4 @@
-/** Jest runs the TypeScript sources as native ES modules through SWC (typescript@7 has no JS API; see DESIGN.md). */
+/** Jest runs the TypeScript sources as native ES modules through SWC (typescript@7 has no JS API; see README.md, "Development" and docs/architecture.md). */
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],

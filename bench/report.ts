@@ -273,7 +273,7 @@ export function renderReport(r: BenchResults): string {
     '  evaluated at every cold start: intake init went from ~191 ms to the figure above. It is still in the file,',
     '  because NodejsFunction emits one file (no code splitting); that is why the 500 kB size target is missed.',
     "  Meeting it needs a verify client without undici (Node.js 24's built-in `fetch`, whose pool is already",
-    '  keep-alive) — not done yet. The forwarder keeps undici (DESIGN.md: an undici keep-alive pool reused across',
+    '  keep-alive) — not done yet. The forwarder keeps undici (docs/architecture.md: an undici keep-alive pool reused across',
     '  invocations); it has no size target and its init runs once per container.',
     '',
   );

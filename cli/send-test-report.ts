@@ -19,7 +19,7 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const str = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
-/** MoEngage counts only HTTP 200 as success (reference/moengage.md, "Connector campaigns"). */
+/** MoEngage counts only HTTP 200 as success (docs/architecture.md, "MoEngage: Connector campaigns"). */
 export const passed = (outcome: HttpOutcome): boolean => outcome.kind === 'response' && outcome.status === 200;
 
 function issues(title: string, items: unknown[]): string[] {

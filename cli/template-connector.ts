@@ -46,7 +46,7 @@ const lookup = (ref: { kind: 'user' | 'event'; name: string }): string =>
 /**
  * The Jinja for one value. Properties fall back to '' when the attribute is missing: the intake drops an empty value
  * with a warning and still delivers the event, where no fallback would make MoEngage skip the whole request and a
- * made-up 0 or "unknown" would be recorded as if it were true (DESIGN.md, "Mapping rules").
+ * made-up 0 or "unknown" would be recorded as if it were true (docs/architecture.md, "Mapping rules").
  */
 export function jinja(ref: AttributeRef, fallback: 'empty' | 'none'): string {
   if (ref.kind === 'jinja') return ref.text;

@@ -15,7 +15,7 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /**
  * Decodes a capture request the way PostHog does: gzip by header or magic bytes; a single event, an array, or
- * `{"api_key"|"token","batch":[...]}` (reference/posthog-capture.md, "Hosts and routes").
+ * `{"api_key"|"token","batch":[...]}` (docs/architecture.md, "PostHog: Hosts and routes").
  */
 export function decodeCaptureRequest(raw: Buffer, contentEncoding: string | undefined): CaptureRequest {
   const gzipped = contentEncoding === 'gzip' || (raw[0] === 0x1f && raw[1] === 0x8b);

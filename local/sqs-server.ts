@@ -15,7 +15,7 @@ export const LOCAL_AWS = { region: 'us-east-1', credentials: { accessKeyId: 'loc
 
 /**
  * An in-process SQS server (fauxqs) on 127.0.0.1 with the stack's queue, DLQ and redrive settings.
- * fauxqs' own start helper listens on every interface, so the app is bound to loopback here (DESIGN.md).
+ * fauxqs' own start helper listens on every interface, so the app is bound to loopback here.
  */
 export async function startLocalSqs(
   options: { port?: number; queueName?: string; visibilityTimeoutSeconds?: number; maxReceiveCount?: number } = {},

@@ -12,7 +12,7 @@ export interface CleanResult {
 
 /**
  * Drops values whose template was not rendered, that are empty-like or that PostHog cannot store, at any depth, and
- * coerces Jinja strings (DESIGN.md, "Mapping rules"). Each drop is reported with its path so the marketer can fix
+ * coerces Jinja strings (docs/architecture.md, "Mapping rules"). Each drop is reported with its path so the marketer can fix
  * the template. `__proto__` keys are skipped (they are reported by `checkStructure`).
  */
 export function cleanRecord(record: Record<string, unknown>, path: string): CleanResult {

@@ -6,7 +6,7 @@ const Properties = z.record(z.string(), z.unknown(), {
 
 /**
  * One connector event: PostHog's capture shape, `$identify` with top-level `$set`/`$set_once`, or `$create_alias`
- * (reference/moengage.md, "Connector campaigns"; reference/posthog-capture.md, "Event fields").
+ * (docs/architecture.md, "MoEngage: Connector campaigns"; docs/architecture.md, "PostHog: Event fields").
  * Identifiers and ids are checked by the mapper, which can say more than a type error; unknown top-level fields
  * are kept for a warning.
  */
@@ -42,5 +42,5 @@ export const ConnectorBatchSchema = z.looseObject({
 export const KNOWN_TOP_LEVEL_FIELDS: ReadonlySet<string> = new Set(Object.keys(ConnectorEventSchema.shape));
 export const KNOWN_BATCH_FIELDS: ReadonlySet<string> = new Set(Object.keys(ConnectorBatchSchema.shape));
 
-/** Fields PostHog reads to shift timestamps; the forwarder never sends them (reference/posthog-capture.md). */
+/** Fields PostHog reads to shift timestamps; the forwarder never sends them (docs/architecture.md, "PostHog: Event fields"). */
 export const TIME_SHIFT_FIELDS: ReadonlySet<string> = new Set(['sent_at', 'offset']);

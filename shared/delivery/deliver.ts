@@ -3,7 +3,7 @@ import type { PostHogEvent } from '../posthog/event.ts';
 import { packBySize } from '../lib/pack.ts';
 import { backoffDelay, type RetryPolicy } from '../lib/retry-policy.ts';
 
-/** PostHog accepts 20 MB on /batch/; we stay at 5 MB of JSON per request (DESIGN.md, "Delivery semantics"). */
+/** PostHog accepts 20 MB on /batch/; we stay at 5 MB of JSON per request (docs/architecture.md, "Delivery semantics"). */
 export const MAX_REQUEST_BYTES = 5 * 1024 * 1024;
 /** No request is started with less time than this before the deadline: it could not finish anyway. */
 export const MIN_REQUEST_MS = 250;

@@ -73,7 +73,7 @@ export function createForwarderHandler(deps: ForwarderDeps): SqsHandler {
 
 /**
  * Delivers an SQS batch to PostHog and reports partial failures: delivered and dead-lettered records succeed,
- * retryable ones come back in `batchItemFailures` with their visibility lengthened (DESIGN.md, "Delivery semantics").
+ * retryable ones come back in `batchItemFailures` with their visibility lengthened (docs/architecture.md, "Delivery semantics").
  */
 export async function handleSqsBatch(event: SQSEvent, remainingMs: () => number, deps: ForwarderDeps): Promise<SQSBatchResponse> {
   const deadline = deps.now() + remainingMs() - deps.safetyMarginMs;

@@ -2,7 +2,7 @@ import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/cl
 
 /**
  * How long a record that failed delivery stays invisible before SQS hands it out again, growing with its
- * ApproximateReceiveCount (DESIGN.md, "Delivery semantics": "lengthen the message's visibility").
+ * ApproximateReceiveCount (docs/architecture.md, "Delivery semantics").
  */
 export interface VisibilityPolicy {
   /** Visibility after the first failed receive; doubles with each further receive. */

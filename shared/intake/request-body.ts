@@ -26,7 +26,7 @@ const fail = (status: 400 | 413 | 415, reason: string, message: string): BodyRes
 
 /**
  * Decodes a request body as MoEngage sends it: JSON under any content type that can hold it (a "Raw" body comes as
- * text/plain, some requests have none), or a form (DESIGN.md, "Public contract"). A body starting with `{` or `[`
+ * text/plain, some requests have none), or a form (docs/architecture.md, "Public contract"). A body starting with `{` or `[`
  * is read as JSON and one shaped like `name=value&…` as a form, whichever of the two the header names.
  */
 export function parseRequestBody(raw: RawBody, maxBytes: number, options: { strict?: boolean } = {}): BodyResult {

@@ -16,7 +16,7 @@ type Route = {
   handle: (event: APIGatewayProxyEventV2, deps: IntakeDeps) => Promise<Outcome>;
 };
 
-/** The routing table: path → method → handler. Add a route here (DESIGN.md, "Public contract"). */
+/** The routing table: path → method → handler. Add a route here (docs/architecture.md, "Public contract"). */
 const ROUTES: Record<string, Record<string, Route>> = {
   '/v1/health': {
     GET: { auth: false, handle: async () => ({ response: json(200, { status: 'ok' }), outcome: 'ok' }) },

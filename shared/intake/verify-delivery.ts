@@ -13,7 +13,7 @@ type Refusal = Extract<KeyCheck, { status: 'refused' | 'failed' }>;
  * `?verify=1`: check the project key, deliver now; 200 only if PostHog accepted, else 502 with its status and message.
  * A key check that PostHog refused (401/403) or could not answer (400, 429, 5xx, no answer) ends in 502 before
  * anything is sent; only a PostHog without any flags endpoint (404) or the local sink is delivered unchecked, with a
- * warning (docs/architecture.md, "Checking the project key").
+ * warning (docs/architecture.md, "PostHog: Checking the project key").
  */
 export async function verifyDelivery(
   events: PostHogEvent[],

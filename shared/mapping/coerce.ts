@@ -2,7 +2,7 @@ import { parsePythonLiteral, pythonNumber } from './python-literal.ts';
 
 /**
  * Jinja renders every value as a string (Python's `str()`). Turn the strings Python writes for numbers, booleans
- * and lists back into JSON values, except where the key names an identifier (DESIGN.md, "Mapping rules").
+ * and lists back into JSON values, except where the key names an identifier (docs/architecture.md, "Mapping rules").
  * Coercion is lossless: a string becomes a number only if that number is written back as the same text, so
  * `"1.10"`, `"01234"`, `"+5"`, `" 5"`, `"1e5"` and integers beyond 2^53 stay strings.
  */

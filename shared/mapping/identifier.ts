@@ -1,9 +1,9 @@
 import { describeProblem, templateProblem } from './template-hygiene.ts';
 import type { FieldIssue } from './warnings.ts';
 
-/** PostHog truncates longer distinct ids (reference/posthog-capture.md, "Event fields"). */
+/** PostHog truncates longer distinct ids (docs/architecture.md, "PostHog: Event fields"). */
 export const MAX_IDENTIFIER_LENGTH = 200;
-/** Ids PostHog refuses to merge (reference/posthog-capture.md); "undefined", "null", "None" are already empty-like. */
+/** Ids PostHog refuses to merge (docs/architecture.md, "PostHog: Event fields"); "undefined", "null", "None" are already empty-like. */
 const ILLEGAL_FOR_MERGE = new Set([
   'anonymous',
   'guest',

@@ -1,6 +1,6 @@
 /**
  * MoEngage renders templates with Jinja; what reaches us may still hold template text or Python's empty values
- * (reference/moengage.md, "Connector campaigns"). Values PostHog cannot store are caught here too.
+ * (docs/architecture.md, "MoEngage: Connector campaigns"). Values PostHog cannot store are caught here too.
  */
 /**
  * `{{…}}` or `{%…%}` somewhere in the value, found with two indexOf calls per pair: linear. The lazy regex

@@ -1,6 +1,6 @@
 /**
  * Timestamps become ISO 8601 UTC before queueing, so every retry resends the same value
- * (DESIGN.md, "Mapping rules"; reference/posthog-capture.md, "Event fields").
+ * (docs/architecture.md, "Mapping rules"; docs/architecture.md, "PostHog: Event fields").
  */
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 const HAS_ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/i;

@@ -4,7 +4,7 @@ import type { PostHogEvent } from './event.ts';
 import { describeRequestFailure } from '../lib/request-failure.ts';
 import { parseRetryAfter } from '../lib/retry-policy.ts';
 
-/** How a capture response is treated (DESIGN.md, "Delivery semantics"; reference/posthog-capture.md, "Responses"). */
+/** How a capture response is treated (docs/architecture.md, "Delivery semantics"; docs/architecture.md, "PostHog: Responses"). */
 export type ResponseClass = 'ok' | 'rejected' | 'unauthorized' | 'retryable';
 
 /**

@@ -1,4 +1,4 @@
-/** PostHog ingestion hosts (reference/posthog-capture.md, "Hosts and routes"). */
+/** PostHog ingestion hosts (docs/architecture.md, "PostHog: Hosts and routes"). */
 export const POSTHOG_CLOUD_HOSTS = {
   us: 'https://us.i.posthog.com',
   eu: 'https://eu.i.posthog.com',

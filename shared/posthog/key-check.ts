@@ -7,7 +7,7 @@ import { describeRequestFailure } from '../lib/request-failure.ts';
  * `POST {host}/flags/?v=2` with the project key and a distinct_id (posthog.com/docs/api/flags); older instances
  * only have `/decide/?v=3`. The body carries the key in ONE field: PostHog's flags service declares `token` with the
  * serde aliases `$token` and `api_key` (PostHog/posthog rust/feature-flags/src/flags/flag_request.rs), so a body with
- * two of them fails with "duplicate field `token`" and a 400. See docs/architecture.md, "Checking the project key".
+ * two of them fails with "duplicate field `token`" and a 400. See docs/architecture.md, "PostHog: Checking the project key".
  */
 export const KEY_CHECK_ROUTES = ['/flags/?v=2', '/decide/?v=3'] as const;
 export const KEY_CHECK_DISTINCT_ID = 'moengage-posthog-forwarder-key-check';

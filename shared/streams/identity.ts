@@ -10,7 +10,7 @@ export interface BatchFacts {
   requestId: string | undefined;
 }
 
-/** PostHog truncates longer distinct ids (reference/posthog-capture.md, "Event fields"). */
+/** PostHog truncates longer distinct ids (docs/architecture.md, "PostHog: Event fields"). */
 const MAX_DISTINCT_ID_LENGTH = 200;
 
 /** A non-empty trimmed string, or undefined for absent, null and empty values. */

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { normalizeTimestamp } from '../mapping/timestamp.ts';
 
 /**
- * MoEngage Streams payload (reference/moengage.md, "Streams"; MoEngage docs api/data/moengage-streams.mdx).
+ * MoEngage Streams payload (docs/architecture.md, "MoEngage: Streams"; MoEngage docs api/data/moengage-streams.mdx).
  * Lenient: unknown fields are kept, optional fields may be absent or null, and every event is validated on its own
  * so one bad event never fails the batch.
  */

@@ -19,7 +19,7 @@ describe('forwarder with events PostHog refuses for good', () => {
     harness = await startHarness({
       batchSize: 50,
       batchingWindowMs: 3_000,
-      // PostHog refuses the whole request when one event is unparseable (reference/posthog-capture.md, "Responses").
+      // PostHog refuses the whole request when one event is unparseable (docs/architecture.md, "PostHog: Responses").
       behaviour: (request) =>
         uuidsIn(request).includes(poison) ? { status: 400, body: `failed to parse request: invalid event ${poison}`, store: 0 } : {},
     });
