@@ -10,7 +10,7 @@ import {
 } from './schema.ts';
 import { type InsertKey, isUuid, uuidForIntake, uuidFromInsertId } from '../mapping/event-id.ts';
 import { readIdentifier } from '../mapping/identifier.ts';
-import { checkStructure } from './input-limits.ts';
+import { checkStructure } from '../mapping/input-limits.ts';
 import type { PostHogEvent } from '../posthog/event.ts';
 import { describeProblem, templateProblem } from '../mapping/template-hygiene.ts';
 import { stampLibrary } from '../mapping/library.ts';

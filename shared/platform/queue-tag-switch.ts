@@ -1,6 +1,6 @@
 import { ListQueueTagsCommand, type SQSClient, TagQueueCommand } from '@aws-sdk/client-sqs';
 import { type DeliverySwitch, parseDeliveryState } from '../delivery/delivery-switch.ts';
-import type { DeliveryState } from '../delivery/outage.ts';
+import { DELIVERING, type DeliveryState } from '../delivery/outage.ts';
 
 /** The queue tag that holds the breaker state. */
 export const DELIVERY_STATE_TAG = 'delivery-state';
@@ -26,7 +26,14 @@ export function createQueueTagSwitch(deps: { sqs: SQSClient; queueUrl: string; c
   return {
     async read() {
       if (cached && deps.now() - cached.at < deps.cacheMs) return cached.state;
-      const tags = (await deps.sqs.send(new ListQueueTagsCommand({ QueueUrl: deps.queueUrl }))).Tags ?? {};
+      let tags: Record<string, string>;
+      try {
+        tags = (await deps.sqs.send(new ListQueueTagsCommand({ QueueUrl: deps.queueUrl }))).Tags ?? {};
+      } catch (error) {
+        // Delivery goes on when the state cannot be read; ask SQS again only after `cacheMs`, not on every invocation.
+        cached = { state: DELIVERING, at: deps.now() };
+        throw error;
+      }
       const state = decodeStateTag(tags[DELIVERY_STATE_TAG]);
       cached = { state, at: deps.now() };
       return state;

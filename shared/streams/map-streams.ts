@@ -14,7 +14,7 @@ import {
 import { type BatchFacts, streamsIdentity, streamsUuid, text } from './identity.ts';
 import { type FieldIssue, joinPath } from '../mapping/warnings.ts';
 import { toFieldIssues } from '../mapping/zod-issues.ts';
-import { checkStructure, INPUT_LIMITS } from '../connector/input-limits.ts';
+import { checkStructure, INPUT_LIMITS } from '../mapping/input-limits.ts';
 
 /** Configurable parts of the Streams mapping (STREAMS_* settings, docs/streams.md). */
 export interface StreamsOptions {

@@ -1,7 +1,7 @@
 import { extractToken, isAuthorized } from '#shared/intake/auth';
 import { coerceString, coerceValue, isIdLikeKey } from '#shared/mapping/coerce';
 import { parsePythonLiteral, pythonFloatRepr } from '#shared/mapping/python-literal';
-import { checkStructure } from '#shared/connector/input-limits';
+import { checkStructure } from '#shared/mapping/input-limits';
 import { type MappingContext, mapConnectorBody } from '#shared/connector/map-connector';
 import { OUTREACH_EVENTS } from '#shared/mapping/outreach-events';
 import { parseForm, parseRequestBody } from '#shared/intake/request-body';

@@ -1,6 +1,6 @@
-import { isPlainObject } from '../mapping/coerce.ts';
-import { describeProblem, textProblem } from '../mapping/template-hygiene.ts';
-import { type FieldIssue, joinPath } from '../mapping/warnings.ts';
+import { isPlainObject } from './coerce.ts';
+import { describeProblem, textProblem } from './template-hygiene.ts';
+import { type FieldIssue, joinPath } from './warnings.ts';
 
 /** Bounds on the shape of a body, checked before any mapping (docs/mapping.md, "11. Hostile input and limits"). */
 export const INPUT_LIMITS = { maxDepth: 32, maxKeys: 1000 } as const;
