@@ -19,9 +19,9 @@ export const planBatches = (entries: readonly SendMessageBatchRequestEntry[], si
 
 /**
  * Queues with SendMessageBatch (calls in parallel); failed entries are retried once, then the enqueue fails naming
- * how many events were queued anyway. SQS has no transaction across calls, so a request is made all or nothing by
- * its retry: the intake answers 503 and every event of the resent request gets the same uuid again
- * (docs/mapping.md, "Retries never duplicate"), so PostHog keeps one copy of those already queued.
+ * how many events were queued anyway. SQS has no transaction across calls: the intake answers 503 and the resent
+ * request queues those events again, which PostHog deduplicates only for events whose uuid is stable across retries
+ * (a `uuid`, `$insert_id` or Streams `event_uuid`); events without one can be duplicated (issue 19, defect 2).
  */
 export function createSqsEventQueue(deps: { sqs: SQSClient; queueUrl: string }): EventQueue {
   const send = async (entries: SendMessageBatchRequestEntry[]): Promise<SendMessageBatchRequestEntry[]> => {
@@ -48,7 +48,7 @@ export function createSqsEventQueue(deps: { sqs: SQSClient; queueUrl: string }):
       const failure = results.find((r) => r.status === 'rejected');
       if (!failure) return;
       const queued = results.reduce((n, r, i) => n + (r.status === 'fulfilled' ? (batches[i]?.length ?? 0) : 0), 0);
-      throw new QueueUnavailableError(`${queued} of ${entries.length} event(s) were queued; a retry resends them under the same uuids`, {
+      throw new QueueUnavailableError(`${queued} of ${entries.length} event(s) were queued before the failure; a retry queues them again`, {
         cause: failure.reason,
       });
     },

@@ -84,7 +84,7 @@ describe('a failed enqueue', () => {
     const messages = Array.from({ length: 25 }, (_, i) => message(`v${i}`));
     const failure = queue.enqueue(messages);
     await expect(failure).rejects.toBeInstanceOf(QueueUnavailableError);
-    await expect(failure).rejects.toThrow('15 of 25 event(s) were queued; a retry resends them under the same uuids');
+    await expect(failure).rejects.toThrow('15 of 25 event(s) were queued before the failure; a retry queues them again');
     // three batches in parallel (10, 10, 5); the second fails and so does its one retry.
     expect(calls).toEqual([10, 10, 5, 10]);
   });
