@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatSendTestReport } from '../../cli/send-test-report.ts';
+import { metricsNamespace } from '../../infra/config.ts';
 import { UNAUTHORIZED_MESSAGE } from '#shared/intake/router';
+import { QUEUE_SETTINGS } from '#shared/queue/settings';
 import { describeProblem } from '#shared/mapping/template-hygiene';
 import { startFakeSecretsManager } from './fake-secrets-manager.ts';
 import { harness } from './harness.ts';
@@ -10,6 +12,7 @@ import { harness } from './harness.ts';
 const root = resolve(import.meta.dirname, '../..');
 const setup = readFileSync(resolve(root, 'docs/moengage-setup.md'), 'utf8');
 const troubleshooting = readFileSync(resolve(root, 'docs/troubleshooting.md'), 'utf8');
+const operations = readFileSync(resolve(root, 'docs/operations.md'), 'utf8');
 
 interface Block {
   lang: string;
@@ -135,5 +138,16 @@ describe('docs/troubleshooting.md shows what send-test prints', () => {
       dryRun: undefined,
     });
     expect(text.split('\n').slice(2).join('\n')).toBe(output('Verdict: FAIL (HTTP 400'));
+  });
+});
+
+describe('docs/operations.md states what the stack deploys', () => {
+  it('names the metrics namespace with its /<stage> suffix, as the stack sets it', () => {
+    expect(metricsNamespace('<stage>')).toBe('MoEngagePostHogForwarder/<stage>');
+    expect(operations).toContain(`CloudWatch namespace \`${metricsNamespace('<stage>')}\``);
+  });
+
+  it("gives the queue's own visibility timeout", () => {
+    expect(operations).toContain(`the queue's default (${QUEUE_SETTINGS.visibilityTimeoutSeconds} s)`);
   });
 });
