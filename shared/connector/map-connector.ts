@@ -1,25 +1,14 @@
 import { type CleanResult, cleanRecord } from './clean-values.ts';
 import { defineValue, isPlainObject } from '../mapping/coerce.ts';
-import {
-  ConnectorBatchSchema,
-  ConnectorEventSchema,
-  KNOWN_BATCH_FIELDS,
-  KNOWN_TOP_LEVEL_FIELDS,
-  MAX_BATCH_EVENTS,
-  TIME_SHIFT_FIELDS,
-} from './schema.ts';
-import { type InsertKey, isUuid, uuidForIntake, uuidFromInsertId } from '../mapping/event-id.ts';
+import { ConnectorBatchSchema, ConnectorEventSchema, KNOWN_BATCH_FIELDS, KNOWN_TOP_LEVEL_FIELDS, MAX_BATCH_EVENTS } from './schema.ts';
 import { readIdentifier } from '../mapping/identifier.ts';
 import { checkStructure } from '../mapping/input-limits.ts';
 import type { PostHogEvent } from '../posthog/event.ts';
 import { describeProblem, templateProblem } from '../mapping/template-hygiene.ts';
 import { stampLibrary } from '../mapping/library.ts';
-import { normalizeTimestamp } from '../mapping/timestamp.ts';
 import { capIssues, type FieldIssue, joinPath } from '../mapping/warnings.ts';
 import { toFieldIssues } from '../mapping/zod-issues.ts';
-
-/** PostHog clamps timestamps more than 23 h in the future to the time it receives the event. */
-const MAX_FUTURE_MS = 23 * 60 * 60 * 1000;
+import { checkBodyKey, chooseTimestamp, chooseUuid, ignoredField, readInsertId } from './event-fields.ts';
 
 /** Everything the mapping needs besides the body; time and ids come in, nothing is read from the environment. */
 export interface MappingContext {
@@ -60,7 +49,7 @@ export function mapConnectorBody(body: unknown, ctx: MappingContext): MapResult 
     for (const key of Object.keys(body)) {
       if (!KNOWN_BATCH_FIELDS.has(key) && key !== '__proto__') warnings.push(ignoredField(key, ''));
     }
-    warnings.push(...checkBodyKey(body, '', ctx));
+    warnings.push(...checkBodyKey(body, '', ctx.configuredApiKey));
     items = parsed.data.batch;
     prefix = (index) => `batch.${index}`;
   } else {
@@ -117,7 +106,7 @@ export function mapConnectorEvent(input: unknown, ctx: MappingContext, index: nu
   for (const key of Object.keys(input)) {
     if (!KNOWN_TOP_LEVEL_FIELDS.has(key) && key !== '__proto__') warnings.push(ignoredField(key, prefix));
   }
-  warnings.push(...checkBodyKey(input, prefix, ctx));
+  warnings.push(...checkBodyKey(input, prefix, ctx.configuredApiKey));
 
   const isAlias = body.event === '$create_alias';
   const {
@@ -189,21 +178,6 @@ export function mapConnectorEvent(input: unknown, ctx: MappingContext, index: nu
   return { ok: true, events: [{ event: body.event, distinct_id: distinctId, properties, timestamp, uuid }], warnings };
 }
 
-function ignoredField(key: string, prefix: string): FieldIssue {
-  const path = joinPath(prefix, key);
-  if (TIME_SHIFT_FIELDS.has(key)) {
-    return { path, message: 'ignored: the forwarder never sends sent_at or offset (PostHog would shift the timestamp)' };
-  }
-  return { path, message: 'ignored: not a PostHog capture field (put it under "properties")' };
-}
-
-/** A project key in the body is never forwarded; say so when it differs from the configured one. */
-function checkBodyKey(input: Record<string, unknown>, prefix: string, ctx: MappingContext): FieldIssue[] {
-  const field = input.api_key !== undefined ? 'api_key' : input.token !== undefined ? 'token' : undefined;
-  if (field === undefined || input[field] === ctx.configuredApiKey) return [];
-  return [{ path: joinPath(prefix, field), message: 'ignored: events are sent with the project key configured in the forwarder' }];
-}
-
 function collect(result: CleanResult, ctx: MappingContext, errors: FieldIssue[], warnings: FieldIssue[]): Record<string, unknown> {
   (ctx.strict ? errors : warnings).push(...result.dropped);
   warnings.push(...result.warnings);
@@ -211,57 +185,3 @@ function collect(result: CleanResult, ctx: MappingContext, errors: FieldIssue[],
 }
 
 const asRecord = (value: unknown): Record<string, unknown> => (isPlainObject(value) ? value : {});
-
-function readInsertId(raw: unknown, path: string, warnings: FieldIssue[]): string | undefined {
-  if (raw === undefined) return undefined;
-  if (typeof raw !== 'string' && typeof raw !== 'number') {
-    warnings.push({ path, message: 'ignored: must be a string' });
-    return undefined;
-  }
-  const problem = templateProblem(String(raw));
-  if (problem) {
-    warnings.push({ path, message: `ignored: the value ${describeProblem(problem)}` });
-    return undefined;
-  }
-  return String(raw);
-}
-
-function chooseUuid(
-  raw: unknown,
-  insertKey: InsertKey | undefined,
-  ctx: MappingContext,
-  index: number,
-  path: string,
-  warnings: FieldIssue[],
-): string {
-  if (raw !== undefined) {
-    const text = typeof raw === 'string' ? raw.trim() : '';
-    if (isUuid(text)) return text.toLowerCase();
-    const problem = templateProblem(raw);
-    const why = problem ? `the value ${describeProblem(problem)}` : 'not a valid UUID (PostHog would reject the whole request)';
-    warnings.push({ path, message: `ignored: ${why}; another id was assigned` });
-  }
-  if (insertKey !== undefined) return uuidFromInsertId(insertKey);
-  return uuidForIntake(ctx.now, `${ctx.requestId}#${index}`);
-}
-
-function chooseTimestamp(raw: string | number | undefined, now: Date, path: string, errors: FieldIssue[], warnings: FieldIssue[]): string {
-  if (raw === undefined) return now.toISOString();
-  const problem = templateProblem(raw);
-  if (problem) {
-    warnings.push({ path, message: `ignored: the value ${describeProblem(problem)}; the intake time was used` });
-    return now.toISOString();
-  }
-  const result = normalizeTimestamp(raw);
-  if (!result.ok) {
-    errors.push({ path, message: result.message });
-    return now.toISOString();
-  }
-  if (Date.parse(result.value) - now.getTime() > MAX_FUTURE_MS) {
-    warnings.push({
-      path,
-      message: 'is more than 23 hours after the intake time; PostHog will record the time it receives the event instead',
-    });
-  }
-  return result.value;
-}
