@@ -108,7 +108,13 @@ export class ForwarderStack extends Stack {
     webhookTokens.grantRead(intake.role);
     queue.grantSendMessages(intake.role);
 
+    // The forwarder and the outage prober deliver alike: the same PostHog, key, queues and timings.
     const deliveryEnvironment = {
+      POSTHOG_HOST: config.posthogHost,
+      POSTHOG_API_KEY_SECRET: posthogApiKey.secretArn,
+      QUEUE_URL: queue.queueUrl,
+      DLQ_URL: deadLetterQueue.queueUrl,
+      POSTHOG_TIMEOUT_MS: String(SIZING.forwarder.posthogTimeoutMs),
       RETRY_BASE_SECONDS: String(config.retryBaseSeconds),
       RETRY_MAX_SECONDS: String(config.retryMaxSeconds),
       OUTAGE_PROBE_SECONDS: String(config.outageProbeSeconds),
@@ -122,14 +128,7 @@ export class ForwarderStack extends Stack {
       metricsNamespace: namespace,
       logRetention,
       observability,
-      environment: {
-        POSTHOG_HOST: config.posthogHost,
-        POSTHOG_API_KEY_SECRET: posthogApiKey.secretArn,
-        QUEUE_URL: queue.queueUrl,
-        DLQ_URL: deadLetterQueue.queueUrl,
-        POSTHOG_TIMEOUT_MS: String(SIZING.forwarder.posthogTimeoutMs),
-        ...deliveryEnvironment,
-      },
+      environment: deliveryEnvironment,
     });
     // The forwarder reads the PostHog key, consumes the main queue (receive, delete, change visibility; granted by
     // the event source) and sends permanent failures to the DLQ.
@@ -199,14 +198,7 @@ export class ForwarderStack extends Stack {
       metricsNamespace: namespace,
       logRetention,
       observability,
-      environment: {
-        POSTHOG_HOST: config.posthogHost,
-        POSTHOG_API_KEY_SECRET: posthogApiKey.secretArn,
-        QUEUE_URL: queue.queueUrl,
-        DLQ_URL: deadLetterQueue.queueUrl,
-        POSTHOG_TIMEOUT_MS: String(SIZING.forwarder.posthogTimeoutMs),
-        ...deliveryEnvironment,
-      },
+      environment: deliveryEnvironment,
       queue,
       deadLetterQueue,
       posthogApiKey,
