@@ -1,12 +1,9 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { createDeadLetterQueue } from '#shared/delivery/dead-letter';
 import { probeOnce } from '#shared/delivery/prober';
-import { createSqsRequeue } from '#shared/delivery/requeue';
-import { createSqsProbeQueue } from '#shared/delivery/sqs-probe-queue';
+import { sqsProberQueues } from '#shared/delivery/sqs-prober';
 import { USER_AGENT } from '#shared/mapping/library';
 import type { Config } from '#shared/platform/config';
 import { createLogger, createMetrics } from '#shared/platform/observability';
-import { createQueueTagSwitch } from '#shared/platform/queue-tag-switch';
 import { createSecrets } from '#shared/platform/secrets';
 import { createPostHogDispatcher, postRawBatch } from '#shared/posthog/capture-client';
 
@@ -28,13 +25,10 @@ export function startLocalProber(options: {
   const client = { dispatcher, timeoutMs: config.posthogTimeoutMs, userAgent: USER_AGENT };
   const secrets = createSecrets(config);
   const deps = {
-    switch: createQueueTagSwitch({ sqs, queueUrl, cacheMs: 0, now: Date.now }),
+    ...sqsProberQueues({ sqs, queueUrl, queueArn: options.queueArn, dlqUrl: options.dlqUrl, hideSeconds: config.outage.probeSeconds }),
     settings: config.outage,
     eventSource: { setEnabled: async (enabled: boolean) => options.poller.setEnabled(enabled) },
-    queue: createSqsProbeQueue({ sqs, queueUrl, queueArn: options.queueArn, hideSeconds: Math.max(1, config.outage.probeSeconds) }),
-    requeue: createSqsRequeue({ sqs, queueUrl }),
     maxReceiveCount: config.maxReceiveCount,
-    deadLetters: createDeadLetterQueue({ sqs, dlqUrl: options.dlqUrl }),
     defaultDestination: config.posthogHost,
     apiKey: () => secrets.posthogApiKey(),
     post: (destination: string, apiKey: string, events: readonly string[]) => postRawBatch(client, destination, apiKey, events),

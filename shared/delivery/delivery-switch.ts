@@ -3,7 +3,8 @@ import { DELIVERING, type DeliveryState } from './outage.ts';
 
 /**
  * Where the breaker's state lives, shared by the forwarder (which pauses), the prober (which probes, resumes and
- * enforces the pause on the event source) and the CLI (status, pause, resume). AWS: an SSM parameter; locally: memory.
+ * enforces the pause on the event source) and the CLI (status, pause, resume): a tag of the main queue, in AWS and
+ * locally alike (shared/platform/queue-tag-switch.ts).
  */
 export interface DeliverySwitch {
   read(): Promise<DeliveryState>;
@@ -11,7 +12,7 @@ export interface DeliverySwitch {
 }
 
 const CauseSchema = z.enum(['unreachable', 'key_refused', 'operator']);
-export const DeliveryStateSchema: z.ZodType<DeliveryState> = z.union([
+const DeliveryStateSchema: z.ZodType<DeliveryState> = z.union([
   z.object({ status: z.literal('delivering') }),
   z.object({
     status: z.literal('paused'),
@@ -31,17 +32,4 @@ export function parseDeliveryState(text: string | undefined): DeliveryState {
   } catch {
     return DELIVERING;
   }
-}
-
-/** In memory (the local runner and tests); `onChange` lets the local event source follow the state. */
-export function createMemorySwitch(onChange?: (state: DeliveryState) => void): DeliverySwitch & { current: DeliveryState } {
-  const box = {
-    current: DELIVERING as DeliveryState,
-    read: async () => box.current,
-    write: async (state: DeliveryState) => {
-      box.current = state;
-      onChange?.(state);
-    },
-  };
-  return box;
 }

@@ -81,11 +81,12 @@ export async function requeueIfExhausted(
   state: DeliveryState,
   deps: GuardDeps,
 ): Promise<boolean> {
-  if (systemicCause(outcome) === undefined) return false;
+  const cause = systemicCause(outcome);
+  if (cause === undefined) return false;
   const receives = Number(record.attributes.ApproximateReceiveCount);
   if (!(receives >= guard.maxReceiveCount - 1)) return false;
   const delay = state.status === 'paused' ? pausedVisibilitySeconds(state, deps.now(), guard.settings) : guard.settings.retryBaseSeconds;
   await guard.requeue([record], delay);
-  countWithDimension(deps.metrics, 'Requeued', 'cause', systemicCause(outcome) ?? 'unreachable');
+  countWithDimension(deps.metrics, 'Requeued', 'cause', cause);
   return true;
 }

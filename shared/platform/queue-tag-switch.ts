@@ -7,13 +7,13 @@ export const DELIVERY_STATE_TAG = 'delivery-state';
 /** SQS tag values hold at most 256 characters; the state is base64url JSON (tag values allow `-` and `_`). */
 const MAX_TAG_CHARS = 256;
 
-export const encodeStateTag = (state: DeliveryState): string => {
+const encodeStateTag = (state: DeliveryState): string => {
   const short = state.status === 'paused' && state.lastError ? { ...state, lastError: state.lastError.slice(0, 60) } : state;
   const text = Buffer.from(JSON.stringify(short)).toString('base64url');
   return text.length <= MAX_TAG_CHARS ? text : Buffer.from(JSON.stringify({ ...short, lastError: undefined })).toString('base64url');
 };
 
-export const decodeStateTag = (value: string | undefined): DeliveryState =>
+const decodeStateTag = (value: string | undefined): DeliveryState =>
   parseDeliveryState(value === undefined ? undefined : Buffer.from(value, 'base64url').toString('utf8'));
 
 /**

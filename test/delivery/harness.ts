@@ -14,7 +14,7 @@ import { startPoller } from '../../local/poller.ts';
 import type { DeliveryState, OutageSettings } from '#shared/delivery/outage';
 import { probeOnce } from '#shared/delivery/prober';
 import { createSqsRequeue } from '#shared/delivery/requeue';
-import { createSqsProbeQueue } from '#shared/delivery/sqs-probe-queue';
+import { sqsProberQueues } from '#shared/delivery/sqs-prober';
 import { createQueueTagSwitch } from '#shared/platform/queue-tag-switch';
 import { type LocalSqs, startLocalSqs } from '../../local/sqs-server.ts';
 import { type FakeBehaviour, type FakePostHog, startFakePostHog } from '../support/fake-posthog.ts';
@@ -175,13 +175,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const outage = options.outage;
       if (!outage) return;
       const probeDeps = {
-        switch: deliverySwitch,
+        ...sqsProberQueues({ sqs: sqs.client, queueUrl: sqs.queueUrl, queueArn, dlqUrl: sqs.dlqUrl, hideSeconds: 2 }),
         settings: outage.settings,
         eventSource: { setEnabled: async (enabled: boolean) => poller?.setEnabled(enabled) },
-        queue: createSqsProbeQueue({ sqs: sqs.client, queueUrl: sqs.queueUrl, queueArn, hideSeconds: 2 }),
-        requeue,
         maxReceiveCount: outage.maxReceiveCount,
-        deadLetters: createDeadLetterQueue({ sqs: sqs.client, dlqUrl: sqs.dlqUrl }),
         defaultDestination: posthog.url,
         apiKey: async () => apiKey(),
         post: (destination: string, key: string, events: readonly string[]) => postRawBatch(client, destination, key, events),
