@@ -1,6 +1,6 @@
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { DELIVERING, type DeliveryState, describeState } from '#shared/delivery/outage';
 import { createQueueTagSwitch } from '#shared/platform/queue-tag-switch';
+import { queueDepth } from '#shared/queue/depth';
 import { format, parse } from './args.ts';
 import { type CliDeps, CommandError, EXIT, UsageError } from './io.ts';
 import { explainAwsError, resolveQueues, TARGET_OPTIONS, targetHelp } from './targets.ts';
@@ -51,17 +51,7 @@ export async function runDelivery(argv: readonly string[], deps: CliDeps): Promi
       deps.stderr.write('delivery resumed: the waiting events drain now\n');
     }
     const state = await deliverySwitch.read();
-    const attributes =
-      (
-        await sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: queueUrl,
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-          }),
-        )
-      ).Attributes ?? {};
-    const waiting = Number(attributes.ApproximateNumberOfMessages ?? 0);
-    const inFlight = Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    const { waiting, inFlight } = await queueDepth(sqs, queueUrl);
     deps.stdout.write(
       output === 'json' ? `${JSON.stringify(statusJson(state, waiting, inFlight))}\n` : statusText(state, waiting, inFlight, deps.now()),
     );

@@ -6,6 +6,7 @@ import { startHttpAdapter } from './http-adapter.ts';
 import { startPoller } from './poller.ts';
 import { startLocalProber } from './prober-loop.ts';
 import { loadConfig } from '#shared/platform/config';
+import { queueDepth } from '#shared/queue/depth';
 import { LOCAL_AWS, type LocalSqs, startLocalSqs } from './sqs-server.ts';
 
 export interface LocalStackOptions {
@@ -112,7 +113,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stop: async () => {
       await prober.stop();
       await poller.stop();
-      const waiting = await waitingCount(sqs);
+      const depth = await queueDepth(sqs.client, sqs.queueUrl);
+      const waiting = depth.waiting + depth.inFlight;
       if (waiting > 0) {
         print(
           `${waiting} event(s) were still queued and are lost: the local queue lives in memory (an AWS deployment keeps them for 14 days)`,
@@ -123,18 +125,4 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await sqs.close();
     },
   };
-}
-
-/** Messages still in the main queue, visible or in flight. */
-async function waitingCount(sqs: LocalSqs): Promise<number> {
-  const attributes =
-    (
-      await sqs.client.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: sqs.queueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      )
-    ).Attributes ?? {};
-  return Number(attributes.ApproximateNumberOfMessages ?? 0) + Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
