@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../infra/config.ts';
-import { SIZING } from '../infra/forwarder-stack.ts';
+import { SIZING } from '../infra/pipeline-functions.ts';
 
 /**
  * A back-of-the-envelope model of the deployed stack at MoEngage's maximum connector rate, fed with the CPU cost

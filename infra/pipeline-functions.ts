@@ -1,0 +1,97 @@
+import { Duration } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Construct } from 'constructs';
+import { QUEUE_SETTINGS } from '../shared/queue/settings.ts';
+import type { StackConfig } from './config.ts';
+import { type FunctionObservability, ServiceFunction } from './function-defaults.ts';
+import type { EventQueues, StageSecrets } from './storage.ts';
+
+/** Sizing, justified in docs/deploy.md ("Sizing"). */
+export const SIZING = {
+  intake: { memoryMb: 512, timeoutSeconds: 6, posthogTimeoutMs: 4_000 },
+  forwarder: { memoryMb: 512, timeoutSeconds: QUEUE_SETTINGS.forwarderTimeoutSeconds, posthogTimeoutMs: 10_000 },
+} as const;
+
+/** What every pipeline function shares: the stage's settings, where its metrics and logs go, its queues and secrets. */
+export interface PipelineContext extends EventQueues, StageSecrets {
+  config: StackConfig;
+  metricsNamespace: string;
+  observability: FunctionObservability;
+}
+
+/** The intake: reads both secrets (the key for ?verify=1) and may only send to the main queue. */
+export function createIntake(scope: Construct, context: PipelineContext): ServiceFunction {
+  const { config, queue, posthogApiKey, webhookTokens } = context;
+  const intake = new ServiceFunction(scope, 'Intake', {
+    name: 'intake',
+    description: `MoEngage webhook intake (${config.stage}): authenticate, validate, map, enqueue`,
+    memorySize: SIZING.intake.memoryMb,
+    timeout: Duration.seconds(SIZING.intake.timeoutSeconds),
+    metricsNamespace: context.metricsNamespace,
+    logRetention: config.logRetentionDays,
+    observability: context.observability,
+    environment: {
+      POSTHOG_HOST: config.posthogHost,
+      POSTHOG_API_KEY_SECRET: posthogApiKey.secretArn,
+      WEBHOOK_TOKENS_SECRET: webhookTokens.secretArn,
+      QUEUE_URL: queue.queueUrl,
+      POSTHOG_TIMEOUT_MS: String(SIZING.intake.posthogTimeoutMs),
+    },
+  });
+  posthogApiKey.grantRead(intake.role);
+  webhookTokens.grantRead(intake.role);
+  queue.grantSendMessages(intake.role);
+  return intake;
+}
+
+/** The forwarder and the outage prober deliver alike: the same PostHog, key, queues and timings. */
+export function deliveryEnvironment({ config, queue, deadLetterQueue, posthogApiKey }: PipelineContext): Record<string, string> {
+  return {
+    POSTHOG_HOST: config.posthogHost,
+    POSTHOG_API_KEY_SECRET: posthogApiKey.secretArn,
+    QUEUE_URL: queue.queueUrl,
+    DLQ_URL: deadLetterQueue.queueUrl,
+    POSTHOG_TIMEOUT_MS: String(SIZING.forwarder.posthogTimeoutMs),
+    RETRY_BASE_SECONDS: String(config.retryBaseSeconds),
+    RETRY_MAX_SECONDS: String(config.retryMaxSeconds),
+    OUTAGE_PROBE_SECONDS: String(config.outageProbeSeconds),
+    MAX_RECEIVE_COUNT: String(config.maxReceiveCount),
+  };
+}
+
+export interface Forwarder {
+  fn: ServiceFunction;
+  eventSource: SqsEventSource;
+}
+
+/**
+ * The forwarder: reads the PostHog key, consumes the main queue (receive, delete, change visibility; granted by the
+ * event source) with partial batch failures, and sends permanent failures to the DLQ. For the circuit breaker it
+ * also tags the main queue (the breaker's state) and re-queues a systemically failed record.
+ */
+export function createForwarder(scope: Construct, context: PipelineContext): Forwarder {
+  const { config, queue, deadLetterQueue, posthogApiKey } = context;
+  const fn = new ServiceFunction(scope, 'Forwarder', {
+    name: 'forwarder',
+    description: `Delivers queued events to PostHog (${config.stage}) with partial batch failures`,
+    memorySize: SIZING.forwarder.memoryMb,
+    timeout: Duration.seconds(SIZING.forwarder.timeoutSeconds),
+    metricsNamespace: context.metricsNamespace,
+    logRetention: config.logRetentionDays,
+    observability: context.observability,
+    environment: deliveryEnvironment(context),
+  });
+  posthogApiKey.grantRead(fn.role);
+  deadLetterQueue.grantSendMessages(fn.role);
+  queue.grantSendMessages(fn.role);
+  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:ListQueueTags', 'sqs:TagQueue'], resources: [queue.queueArn] }));
+  const eventSource = new SqsEventSource(queue, {
+    batchSize: QUEUE_SETTINGS.batchSize,
+    maxBatchingWindow: Duration.seconds(QUEUE_SETTINGS.batchingWindowSeconds),
+    reportBatchItemFailures: true,
+    maxConcurrency: config.maxConcurrency,
+  });
+  fn.function.addEventSource(eventSource);
+  return { fn, eventSource };
+}
