@@ -1,0 +1,59 @@
+import type { ColdStartRow, BundleSettings } from './cold-start.ts';
+import type { EndToEndResult } from './e2e.ts';
+import type { ForwardingRow } from './forwarding.ts';
+import type { IntakeResult } from './intake.ts';
+import type { MachineInfo } from './machine.ts';
+import type { MappingCase } from './mapping.ts';
+import type { ScaleEstimate } from './scale.ts';
+import { fmt, type Spread } from './stats.ts';
+
+/** Everything one `npm run bench` measured (saved as .bench/results.json; the report is rendered from it). */
+export interface BenchResults {
+  quick: boolean;
+  startedAt: string;
+  seconds: number;
+  command: string;
+  machine: MachineInfo;
+  loadBefore: number;
+  loadAfter: number;
+  config: Record<string, unknown>;
+  mapping: MappingCase[];
+  forwarding: ForwardingRow[];
+  forwardingRtt: { delayMs: number; rows: ForwardingRow[] };
+  endToEnd: EndToEndResult;
+  intake: IntakeResult;
+  coldStart: { settings: BundleSettings; rows: ColdStartRow[] };
+  scale: ScaleEstimate;
+}
+
+/** Report formatting shared by the sections. */
+export const yes = (ok: boolean) => (ok ? '**met**' : '**missed**');
+export const ms = (s: Spread) => `${fmt(s.median, 1)} (${fmt(s.min, 1)}–${fmt(s.max, 1)})`;
+export const kb = (bytes: number) => `${fmt(bytes / 1000)} kB`;
+
+const ratio = (rows: ForwardingRow[], a: string, b: string): number => {
+  const x = rows.find((f) => f.way === a)?.eventsPerSecond.median;
+  const y = rows.find((f) => f.way === b)?.eventsPerSecond.median;
+  return x !== undefined && y ? x / y : 0;
+};
+
+/** Each target the report states, met or not, from the measured figures. */
+export function targets(r: BenchResults) {
+  const forwarder = r.forwarding.find((f) => f.way === 'forwarder');
+  const intake = r.coldStart.rows.find((c) => c.name === 'intake' && c.variant === 'deployed');
+  const small = r.mapping[0];
+  return {
+    mapping: (small?.eventsPerCpuSecond.median ?? 0) >= 50_000,
+    vsPostHogNode: ratio(r.forwarding, 'forwarder', 'posthog-node-flush'),
+    vsPerEvent: ratio(r.forwarding, 'forwarder', 'per-event-keepalive'),
+    rttVsPostHogNode: ratio(r.forwardingRtt.rows, 'forwarder', 'posthog-node-flush'),
+    rttVsPerEvent: ratio(r.forwardingRtt.rows, 'forwarder', 'per-event-keepalive'),
+    forwarderLoss: forwarder ? forwarder.missing : Number.NaN,
+    p99: r.endToEnd.p99.median < 50,
+    e2eLoss: r.endToEnd.missing,
+    intakeSize: intake ? intake.bundleBytes <= 500_000 : false,
+    intakeInit: intake ? intake.initMs.median <= 100 : false,
+  };
+}
+
+export type Targets = ReturnType<typeof targets>;
