@@ -5,7 +5,7 @@ import type { DeadLetterQueue } from './dead-letter.ts';
 import type { DeliverySwitch } from './delivery-switch.ts';
 import { afterProbe, DELIVERING, describeState, type OutageSettings, probeDue } from './outage.ts';
 import type { Requeue } from './requeue.ts';
-import { parseRecord } from './sqs-batch-handler.ts';
+import { parseRecord } from './parse-record.ts';
 import type { SendResult } from '../posthog/capture-client.ts';
 import { count, countWithDimension } from '../platform/observability.ts';
 
