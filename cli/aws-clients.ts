@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createSqsClient } from '#shared/platform/sqs-client';
@@ -25,6 +27,16 @@ export function outputsOf(stack: Pick<Stack, 'Outputs'> | undefined): Record<str
 
 const output = (stream: NodeJS.WriteStream): Output => ({ write: (text) => stream.write(text), isTTY: stream.isTTY === true });
 
+/** A y/N question on the terminal (stderr), only when both stdin and stderr are one. */
+async function ask(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -49,6 +61,10 @@ export function processDeps(): CliDeps & { dispose(): void } {
     stderr: output(process.stderr),
     env: process.env,
     now: () => performance.now(),
+    sleep: async (ms) => {
+      await sleep(ms);
+    },
+    confirm: process.stdin.isTTY && process.stderr.isTTY ? ask : undefined,
     fetch: globalThis.fetch,
     readFile: (path) => readFile(path, 'utf8'),
     readStdin,

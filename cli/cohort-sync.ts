@@ -2,17 +2,28 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { Agent, type Dispatcher } from 'undici';
 import { type CohortSyncConfig, loadCohortSyncConfig } from '#shared/cohort-sync/config';
 import { createRuntime, type RuntimeDeps } from '#shared/cohort-sync/runtime';
-import { type ProgressEvent, type RunTotals, runCohortSyncs, type SyncSummary } from '#shared/cohort-sync/sync';
+import { type RunTotals, runCohortSyncs } from '#shared/cohort-sync/sync';
 import { readSecretsManager } from '#shared/platform/secrets';
 import { LIB_VERSION } from '#shared/mapping/library';
+import { FORMAT_HELP, FORMAT_OPTION, format, parse } from './args.ts';
+import { formatProgress, formatSummary } from './cohort-sync-format.ts';
+import { type AwsTarget, UsageError } from './io.ts';
+import { cohortSyncEnvFromStack } from './cohort-sync-stack.ts';
+import { AWS_OPTIONS, targetHelp } from './targets.ts';
 
-export const COHORT_SYNC_USAGE = `usage: cohort-sync run [--once] [--dry-run] [--force]
+export const COHORT_SYNC_USAGE = `Usage: moengage-posthog cohort-sync run [--once] [--dry-run] [--force] [--format json] [where]
 
-Copies PostHog cohorts into MoEngage custom segments (see docs/cohort-sync.md).
-  --once      one pass, then exit (default: a pass every 15 minutes until Ctrl+C)
-  --dry-run   read the cohorts and show what would be added and removed; send and save nothing
-  --force     run one-time ("once") syncs again even if they completed
-Configuration comes from the environment (COHORT_SYNCS, POSTHOG_APP_HOST, credentials, state location).`;
+Copies PostHog cohorts into MoEngage custom segments (see docs/cohort-sync.md). Progress goes to stderr, the
+summary of each pass to stdout.
+
+Options
+  --once               one pass, then exit (default: a pass every 15 minutes until Ctrl+C)
+  --dry-run            read the cohorts, show what would be added and removed; send and save nothing
+  --force              run one-time ("once") syncs again even if they completed
+${FORMAT_HELP}
+Configuration comes from the environment (COHORT_SYNCS, POSTHOG_APP_HOST, credentials, state location); with
+--stack, the credentials secret and the state bucket come from the stack's CohortSync outputs unless set.
+${targetHelp('secrets')}`;
 
 export const DYNAMIC_INTERVAL_MS = 15 * 60_000;
 
@@ -26,101 +37,53 @@ export interface CohortSyncCommandDeps {
   dispatcher?: Dispatcher;
   s3?: S3Client;
   readSecret?: RuntimeDeps['readSecret'];
+  /** The outputs of a CloudFormation stack (for --stack). */
+  stackOutputs?: (stackName: string, target: AwsTarget) => Promise<Record<string, string>>;
   /** Ends the repeating mode (Ctrl+C); checked between passes. */
   signal?: AbortSignal;
   intervalMs?: number;
 }
 
-interface Flags {
-  once: boolean;
-  dryRun: boolean;
-  force: boolean;
-}
+const OPTIONS = {
+  ...AWS_OPTIONS,
+  ...FORMAT_OPTION,
+  once: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  force: { type: 'boolean' },
+} as const;
 
-function parseArgs(argv: readonly string[]): Flags | string {
-  const [command, ...rest] = argv;
-  if (command !== 'run') return command === undefined ? 'missing command "run"' : `unknown command "${command}"`;
-  const flags: Flags = { once: false, dryRun: false, force: false };
-  for (const arg of rest) {
-    if (arg === '--once') flags.once = true;
-    else if (arg === '--dry-run') flags.dryRun = true;
-    else if (arg === '--force') flags.force = true;
-    else return `unknown option "${arg}"`;
-  }
-  return flags;
-}
-
-const n = (value: number) => value.toLocaleString('en-US');
-
-/** One progress line per step a person would want to see. */
-export function formatProgress(event: ProgressEvent): string {
-  const name = event.sync.moengageCohortName;
-  switch (event.type) {
-    case 'start':
-      return `${name} ← PostHog project ${event.sync.posthogProjectId}, cohort ${event.sync.cohortId} (${event.sync.mode})`;
-    case 'skip':
-      return `  skipped: ${event.reason}`;
-    case 'read':
-      return `  reading ${event.count === undefined ? 'the cohort' : `${n(event.count)} persons`} through ${event.path === 'query' ? 'the HogQL query API (keyset pages of up to 50,000)' : 'the persons endpoint'}`;
-    case 'page':
-      return `  read page ${event.page}: ${n(event.persons)} persons (${n(event.members)} members so far)`;
-    case 'plan':
-      return `  ${event.dryRun ? 'would add' : 'to add'} ${n(event.toAdd)}, ${event.dryRun ? 'would remove' : 'to remove'} ${n(event.toRemove)}, skipped ${n(event.skipped)} without a MoEngage id`;
-    case 'request':
-      return `  ${event.action} ${event.done}/${event.total}: ${n(event.members)} members (${n(event.bytes)} bytes) accepted`;
-    case 'error':
-      return `  error: ${event.message}`;
-  }
-}
-
-/**
- * A dry run says "would add/remove"; a real run says MoEngage "accepted" the members: its 200 means "Your request
- * has been accepted and will be processed soon" (cohort-audience.yaml), so the segment catches up a little later.
- */
-export function formatSummary(totals: RunTotals, dryRun: boolean): string {
-  const [add, remove] = dryRun ? ['would add', 'would remove'] : ['accepted: added', 'removed'];
-  const line = (s: SyncSummary) => {
-    const reasons = Object.entries(s.skippedByReason)
-      .filter(([, count]) => count > 0)
-      .map(([reason, count]) => `${reason} ${n(count)}`)
-      .join(', ');
-    return `  ${s.moengageCohortName}: ${s.status}; members ${n(s.members)}, ${add} ${n(s.added)}, ${remove} ${n(s.removed)}, skipped ${n(s.skipped)}${reasons ? ` (${reasons})` : ''}, errors ${s.errors.length}${s.message ? ` — ${s.message}` : ''}`;
-  };
-  const after = dryRun || totals.added + totals.removed === 0 ? '' : ' (MoEngage processes accepted requests shortly after)';
-  return [
-    ...totals.syncs.map(line),
-    `summary: ${add} ${n(totals.added)}, ${remove} ${n(totals.removed)}, skipped ${n(totals.skipped)}, errors ${n(totals.errors)}${after}`,
-  ].join('\n');
-}
+/** `{...totals}` of a pass as JSON (numbers as numbers). */
+const totalsJson = (totals: RunTotals, dryRun: boolean) => ({ dry_run: dryRun, ...totals });
 
 /**
  * `cohort-sync run [--once] [--dry-run] [--force]`; `argv` holds the words after `cohort-sync`.
- * Returns the exit code: 0 when every sync succeeded, 1 when one failed, 2 for bad usage or configuration.
+ * Returns 0 when every sync succeeded, 1 when one failed; throws UsageError (exit code 2) for bad usage or
+ * configuration.
  */
 export async function runCohortSyncCommand(argv: readonly string[], deps: CohortSyncCommandDeps): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    deps.stdout(`${COHORT_SYNC_USAGE}\n`);
-    return 0;
-  }
-  const flags = parseArgs(argv);
-  if (typeof flags === 'string') {
-    deps.stderr(`cohort-sync: ${flags}\n${COHORT_SYNC_USAGE}\n`);
-    return 2;
-  }
+  const { values, positionals } = parse(argv, OPTIONS, COHORT_SYNC_USAGE, true);
+  const [action, ...extra] = positionals;
+  if (action !== 'run')
+    throw new UsageError(action === undefined ? 'missing action: run' : `unknown cohort-sync action "${action}": use run`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const output = format(values.format);
+  const dryRun = values['dry-run'] ?? false;
+  const env = values.stack === undefined ? deps.env : await cohortSyncEnvFromStack(values, deps);
   let config: CohortSyncConfig;
   try {
-    config = loadCohortSyncConfig(deps.env, { dryRun: flags.dryRun });
+    config = loadCohortSyncConfig(env, { dryRun });
   } catch (error) {
-    deps.stderr(`cohort-sync: ${(error as Error).message}\n`);
-    return 2;
+    throw new UsageError((error as Error).message);
   }
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const dispatcher = deps.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connect: { timeout: 5_000 } });
-  const s3 = deps.s3 ?? (config.state && 'bucket' in config.state ? new S3Client({}) : undefined);
+  const region = values.region === undefined ? {} : { region: values.region };
+  const s3 = deps.s3 ?? (config.state && 'bucket' in config.state ? new S3Client(region) : undefined);
+  const interval = deps.intervalMs ?? DYNAMIC_INTERVAL_MS;
   try {
     for (let pass = 1; ; pass++) {
-      if (!flags.once) deps.stdout(`pass ${pass} at ${new Date(now()).toISOString()}${flags.dryRun ? ' (dry run)' : ''}\n`);
+      if (!values.once) deps.stderr(`pass ${pass} at ${new Date(now()).toISOString()}${dryRun ? ' (dry run)' : ''}\n`);
       let totals: RunTotals;
       try {
         const runtime = await createRuntime(config, {
@@ -131,22 +94,21 @@ export async function runCohortSyncCommand(argv: readonly string[], deps: Cohort
           sleep,
           random: deps.random ?? Math.random,
           userAgent: `moengage-posthog-forwarder-cli/${LIB_VERSION}`,
-          progress: (event) => deps.stdout(`${formatProgress(event)}\n`),
+          progress: (event) => deps.stderr(`${formatProgress(event)}\n`),
           onRetry: (info) =>
-            deps.stdout(
+            deps.stderr(
               `  retry ${info.attempt}: ${info.status ?? 'network error'} from ${new URL(info.url).host}, waiting ${Math.ceil(info.delayMs / 1000)} s\n`,
             ),
         });
-        totals = await runCohortSyncs(runtime.syncs, runtime.deps, { dryRun: flags.dryRun, force: flags.force });
+        totals = await runCohortSyncs(runtime.syncs, runtime.deps, { dryRun, force: values.force ?? false });
       } catch (error) {
-        deps.stderr(`cohort-sync: ${(error as Error).message}\n`);
-        return 2;
+        throw new UsageError((error as Error).message);
       }
-      deps.stdout(`${formatSummary(totals, flags.dryRun)}\n`);
-      if (flags.once || flags.dryRun) return totals.errors > 0 ? 1 : 0;
+      deps.stdout(output === 'json' ? `${JSON.stringify(totalsJson(totals, dryRun))}\n` : `${formatSummary(totals, dryRun)}\n`);
+      if (values.once || dryRun) return totals.errors > 0 ? 1 : 0;
       if (deps.signal?.aborted) return 0;
-      deps.stdout(`next pass in ${Math.round((deps.intervalMs ?? DYNAMIC_INTERVAL_MS) / 60_000)} min (Ctrl+C to stop)\n`);
-      await sleep(deps.intervalMs ?? DYNAMIC_INTERVAL_MS);
+      deps.stderr(`next pass in ${Math.round(interval / 60_000)} min (Ctrl+C to stop)\n`);
+      await sleep(interval);
       if (deps.signal?.aborted) return 0;
     }
   } finally {

@@ -1,7 +1,7 @@
 import { DELIVERING, type DeliveryState, describeState } from '#shared/delivery/outage';
 import { createQueueTagSwitch } from '#shared/platform/queue-tag-switch';
 import { queueDepth } from '#shared/queue/depth';
-import { format, parse } from './args.ts';
+import { FORMAT_HELP, FORMAT_OPTION, format, parse, printJson } from './args.ts';
 import { type CliDeps, CommandError, EXIT, UsageError } from './io.ts';
 import { explainAwsError, resolveQueues, TARGET_OPTIONS, targetHelp } from './targets.ts';
 
@@ -17,7 +17,7 @@ resume   resumes delivery now; the waiting events drain at the event source's fu
 The prober applies pause and resume to the event source within OUTAGE_PROBE_SECONDS (1 minute by default).
 
 Options
-  --format text|json   status as JSON (numbers as numbers)
+${FORMAT_HELP}
   --queue-url <url>    the main queue (default: the stack's QueueUrl output)
 ${targetHelp('queues')}
 Examples
@@ -25,15 +25,11 @@ Examples
   moengage-posthog delivery pause --local --endpoint http://127.0.0.1:46383
 `;
 
-const OPTIONS = { ...TARGET_OPTIONS, 'queue-url': { type: 'string' }, 'dlq-url': { type: 'string' }, format: { type: 'string' } } as const;
+const OPTIONS = { ...TARGET_OPTIONS, ...FORMAT_OPTION, 'queue-url': { type: 'string' }, 'dlq-url': { type: 'string' } } as const;
 
 /** `delivery status | pause | resume` (the breaker state is a tag of the main queue). */
 export async function runDelivery(argv: readonly string[], deps: CliDeps): Promise<number> {
-  const { values, positionals } = parse(argv, OPTIONS, true);
-  if (values.help) {
-    deps.stdout.write(DELIVERY_HELP);
-    return EXIT.ok;
-  }
+  const { values, positionals } = parse(argv, OPTIONS, DELIVERY_HELP, true);
   const action = positionals[0];
   if (action !== 'status' && action !== 'pause' && action !== 'resume') {
     throw new UsageError(`expected status, pause or resume, got ${action === undefined ? 'nothing' : `"${action}"`}`);
@@ -52,9 +48,8 @@ export async function runDelivery(argv: readonly string[], deps: CliDeps): Promi
     }
     const state = await deliverySwitch.read();
     const { waiting, inFlight } = await queueDepth(sqs, queueUrl);
-    deps.stdout.write(
-      output === 'json' ? `${JSON.stringify(statusJson(state, waiting, inFlight))}\n` : statusText(state, waiting, inFlight, deps.now()),
-    );
+    if (output === 'json') printJson(deps, statusJson(state, waiting, inFlight));
+    else deps.stdout.write(statusText(state, waiting, inFlight, deps.now()));
     return EXIT.ok;
   } catch (error) {
     throw new CommandError(`cannot reach the queue: ${explainAwsError((error as Error).message)}`);

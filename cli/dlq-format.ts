@@ -9,9 +9,9 @@ export interface DeadLetterView {
   timestamp: string | undefined;
   /** `rejected`, `malformed` (set by the forwarder) or `max_receives` (moved by SQS's redrive policy). */
   reason: string;
-  httpStatus: string | undefined;
+  httpStatus: number | undefined;
   message: string | undefined;
-  attempts: string | undefined;
+  attempts: number | undefined;
   firstSeen: string | undefined;
   sourceMessageId: string | undefined;
   destination: string | undefined;
@@ -19,6 +19,10 @@ export interface DeadLetterView {
 }
 
 const attr = (m: Message, name: string): string | undefined => m.MessageAttributes?.[name]?.StringValue;
+const num = (value: string | undefined): number | undefined => {
+  const n = Number(value);
+  return value !== undefined && value !== '' && Number.isFinite(n) ? n : undefined;
+};
 const text = (value: unknown): string | undefined => (typeof value === 'string' || typeof value === 'number' ? String(value) : undefined);
 
 export function describeDeadLetter(m: Message): DeadLetterView {
@@ -29,7 +33,6 @@ export function describeDeadLetter(m: Message): DeadLetterView {
   } catch {
     // a malformed body is shown by its reason
   }
-  const status = attr(m, 'dlq_http_status');
   return {
     messageId: m.MessageId ?? '',
     event: text(event.event),
@@ -37,9 +40,9 @@ export function describeDeadLetter(m: Message): DeadLetterView {
     uuid: text(event.uuid),
     timestamp: text(event.timestamp),
     reason: attr(m, 'dlq_reason') ?? 'max_receives',
-    httpStatus: status === 'none' ? undefined : status,
+    httpStatus: num(attr(m, 'dlq_http_status')),
     message: attr(m, 'dlq_message'),
-    attempts: attr(m, 'dlq_attempts'),
+    attempts: num(attr(m, 'dlq_attempts')),
     firstSeen: attr(m, 'dlq_first_seen'),
     sourceMessageId: attr(m, 'dlq_source_message_id'),
     destination: attr(m, 'destination'),
@@ -55,7 +58,10 @@ const REASONS: Record<string, string> = {
 
 /** One line of why, e.g. `rejected: PostHog rejected it (HTTP 400, 1 attempt): "invalid event"`. */
 export function reasonLine(v: DeadLetterView): string {
-  const details = [v.httpStatus ? `HTTP ${v.httpStatus}` : undefined, v.attempts ? `${v.attempts} attempt(s)` : undefined].filter(Boolean);
+  const details = [
+    v.httpStatus !== undefined ? `HTTP ${v.httpStatus}` : undefined,
+    v.attempts !== undefined ? `${v.attempts} attempt(s)` : undefined,
+  ].filter(Boolean);
   const why = REASONS[v.reason] ?? 'unknown reason';
   const message = v.message && v.message !== 'none' ? `: ${JSON.stringify(v.message)}` : '';
   return `${v.reason}: ${why}${details.length > 0 ? ` (${details.join(', ')})` : ''}${message}`;
@@ -81,12 +87,27 @@ export function formatDeadLetterList(views: readonly DeadLetterView[], dlqUrl: s
     ].filter(Boolean);
     lines.push(`   ${where.join(', ')}`);
   });
-  const counts = new Map<string, number>();
-  for (const v of views) counts.set(v.reason, (counts.get(v.reason) ?? 0) + 1);
+  const counts = reasonCounts(views);
   lines.push('');
   lines.push(`Shown: ${views.length}. By reason: ${[...counts].map(([r, n]) => `${r} ${n}`).join(', ')}.`);
-  if (counts.has('rejected')) lines.push('Rejected events come back at once if redriven unchanged: PostHog refused their content.');
-  lines.push('After fixing the cause (e.g. the PostHog key), move them back with: moengage-posthog dlq redrive');
+  return `${lines.join('\n')}\n`;
+}
+
+const reasonCounts = (views: readonly DeadLetterView[]): Map<string, number> => {
+  const counts = new Map<string, number>();
+  for (const v of views) counts.set(v.reason, (counts.get(v.reason) ?? 0) + 1);
+  return counts;
+};
+
+/** What to do next, after a listing (stderr); `where` repeats the flags that found the queue (e.g. ` --local`). */
+export function deadLetterHints(views: readonly DeadLetterView[], where: string): string {
+  if (views.length === 0) return '';
+  const lines: string[] = [];
+  if (reasonCounts(views).has('rejected')) {
+    lines.push('Rejected events come back at once if redriven unchanged: PostHog refused their content.');
+    lines.push(`Move only the others back with: moengage-posthog dlq redrive${where} --reason max_receives`);
+  }
+  lines.push(`After fixing the cause (e.g. the PostHog key), move them back with: moengage-posthog dlq redrive${where}`);
   return `${lines.join('\n')}\n`;
 }
 

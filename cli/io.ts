@@ -15,16 +15,23 @@ export interface AwsTarget {
   local?: boolean;
 }
 
-/** Everything a command touches outside itself, injected so tests run against real local servers. */
+/**
+ * Everything a command touches outside itself, injected so tests run against real local servers.
+ * Conventions: data on stdout (text, or JSON with --format json), progress and hints on stderr.
+ */
 export interface CliDeps {
   stdout: Output;
   stderr: Output;
   env: NodeJS.ProcessEnv;
   /** Milliseconds, for timings shown to the user. */
   now(): number;
+  /** Waits between polls of a long-running AWS task. */
+  sleep(ms: number): Promise<void>;
   fetch: typeof fetch;
   readFile(path: string): Promise<string>;
   readStdin(): Promise<string>;
+  /** Asks a yes/no question on the terminal; absent when the run is not interactive (then --yes is needed). */
+  confirm?: ((question: string) => Promise<boolean>) | undefined;
   /** Cryptographically random bytes (new webhook tokens). */
   randomBytes(size: number): Buffer;
   sqs(target: AwsTarget): SQSClient;
@@ -41,6 +48,14 @@ export class UsageError extends Error {
 /** The command ran but could not do its job (exit code 1). */
 export class CommandError extends Error {
   override name = 'CommandError';
+}
+
+/** `--help` or `--version`: the text is the whole answer (stdout, exit code 0). */
+export class Answered extends Error {
+  override name = 'Answered';
+  constructor(readonly text: string) {
+    super('answered');
+  }
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

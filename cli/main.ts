@@ -1,7 +1,8 @@
+import { VERSION_LINE } from './args.ts';
 import { runCohortSyncCommand } from './cohort-sync.ts';
 import { runDelivery } from './delivery.ts';
 import { runDlq } from './dlq.ts';
-import { type CliDeps, CommandError, EXIT, UsageError } from './io.ts';
+import { Answered, type CliDeps, CommandError, EXIT, UsageError } from './io.ts';
 import { runSecrets } from './secrets.ts';
 import { runSendTest } from './send-test.ts';
 import { runTemplate } from './template-command.ts';
@@ -17,27 +18,42 @@ Commands
   secrets              set-posthog-key | rotate-token | retire-token
   cohort-sync run      copy PostHog cohorts into MoEngage custom segments (see docs/cohort-sync.md)
 
+Every command takes --help and --version; commands that print data take --format json (data on stdout, progress
+and hints on stderr); commands that remove or move something take --yes and --dry-run.
 Run "moengage-posthog <command> --help" for a command's options.
 Exit codes: 0 success, 1 the command failed (e.g. the test request was not answered 200), 2 wrong usage.
 Docs: docs/moengage-setup.md, docs/troubleshooting.md
 `;
 
-const COMMANDS: Record<string, (argv: readonly string[], deps: CliDeps) => Promise<number>> = {
+export const COMMANDS: Record<string, (argv: readonly string[], deps: CliDeps) => Promise<number>> = {
   template: runTemplate,
   'send-test': runSendTest,
   dlq: runDlq,
   delivery: runDelivery,
   secrets: runSecrets,
   'cohort-sync': (argv, deps) =>
-    runCohortSyncCommand(argv, { env: deps.env, stdout: (text) => deps.stdout.write(text), stderr: (text) => deps.stderr.write(text) }),
+    runCohortSyncCommand(argv, {
+      env: deps.env,
+      stdout: (text) => deps.stdout.write(text),
+      stderr: (text) => deps.stderr.write(text),
+      stackOutputs: deps.stackOutputs,
+    }),
 };
 
 /** Runs one command line and returns the exit code; never throws. */
 export async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  if (command === '--help' || command === '-h' || command === 'help') {
     deps.stdout.write(MAIN_HELP);
-    return command === undefined ? EXIT.usage : EXIT.ok;
+    return EXIT.ok;
+  }
+  if (command === '--version' || command === '-V') {
+    deps.stdout.write(VERSION_LINE);
+    return EXIT.ok;
+  }
+  if (command === undefined) {
+    deps.stderr.write(MAIN_HELP);
+    return EXIT.usage;
   }
   const handler = COMMANDS[command];
   if (!handler) {
@@ -47,6 +63,10 @@ export async function run(argv: readonly string[], deps: CliDeps): Promise<numbe
   try {
     return await handler(rest, deps);
   } catch (error) {
+    if (error instanceof Answered) {
+      deps.stdout.write(error.text);
+      return EXIT.ok;
+    }
     if (error instanceof UsageError) {
       deps.stderr.write(`moengage-posthog ${command}: ${error.message}\nRun "moengage-posthog ${command} --help" for usage.\n`);
       return EXIT.usage;

@@ -131,3 +131,16 @@ export function formatSendTestReport(report: SendTestReport): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** The report for scripts (`--format json`): the answers as they came, numbers as numbers. */
+export function sendTestJson(report: SendTestReport): Record<string, unknown> {
+  return {
+    passed: passed(report.main),
+    url: report.url,
+    mode: report.mode,
+    token: report.maskedToken,
+    timeout_ms: report.timeoutMs,
+    answer: report.main,
+    dry_run: report.dryRun ?? null,
+  };
+}

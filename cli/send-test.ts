@@ -1,10 +1,10 @@
-import { parse } from './args.ts';
+import { FORMAT_HELP, FORMAT_OPTION, format, parse, printJson } from './args.ts';
 import { type CliDeps, EXIT, UsageError } from './io.ts';
 import { mask } from './mask.ts';
-import { formatSendTestReport, type HttpOutcome, passed, type SendTestReport } from './send-test-report.ts';
+import { formatSendTestReport, type HttpOutcome, passed, type SendTestReport, sendTestJson } from './send-test-report.ts';
 import { connectorUrl } from './template-connector.ts';
 
-export const SEND_TEST_HELP = `Usage: moengage-posthog send-test --url <base> --token <token> [--file body.json] [--verify | --dry-run]
+export const SEND_TEST_HELP = `Usage: moengage-posthog send-test --url <base> --token <token> [--file body.json] [--verify | --dry-run] [--format json]
 
 Sends a connector request the way MoEngage's Test button does (POST, Authorization: Bearer, Content-Type:
 application/json, 5 s timeout, only HTTP 200 is success), prints the verdict and the PostHog events the body
@@ -16,7 +16,9 @@ Options
   --file <path>      the request body as MoEngage renders it (- reads stdin); default: a small test event
   --verify           deliver synchronously (?verify=1) and print PostHog's answer, including a wrong project key
   --dry-run          only map (?dry_run=1): nothing is queued or sent to PostHog
+${FORMAT_HELP}
   -h, --help         this help
+  --version          the CLI's version
 
 Without --dry-run the event is really queued and delivered, as the Test button would do.
 Exit code 0 when the answer is HTTP 200, 1 otherwise, 2 for a usage error.
@@ -75,17 +77,19 @@ export async function sendTest(options: SendTestOptions, deps: CliDeps): Promise
 }
 
 export async function runSendTest(argv: readonly string[], deps: CliDeps): Promise<number> {
-  const { values } = parse(argv, {
-    url: { type: 'string' },
-    token: { type: 'string' },
-    file: { type: 'string' },
-    verify: { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-  });
-  if (values.help) {
-    deps.stdout.write(SEND_TEST_HELP);
-    return EXIT.ok;
-  }
+  const { values } = parse(
+    argv,
+    {
+      ...FORMAT_OPTION,
+      url: { type: 'string' },
+      token: { type: 'string' },
+      file: { type: 'string' },
+      verify: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+    },
+    SEND_TEST_HELP,
+  );
+  const output = format(values.format);
   if (!values.url) throw new UsageError('--url is required (the ConnectorUrl output, or http://127.0.0.1:3000 for npm start)');
   const token = values.token ?? deps.env.MOENGAGE_POSTHOG_TOKEN;
   if (!token) throw new UsageError('--token is required (a webhook token; or set MOENGAGE_POSTHOG_TOKEN)');
@@ -100,6 +104,7 @@ export async function runSendTest(argv: readonly string[], deps: CliDeps): Promi
   }
   const mode = values.verify ? 'verify' : values['dry-run'] ? 'dry_run' : 'send';
   const report = await sendTest({ url: values.url, token, body, mode, timeoutMs: MOENGAGE_TIMEOUT_MS }, deps);
-  deps.stdout.write(formatSendTestReport(report));
+  if (output === 'json') printJson(deps, sendTestJson(report));
+  else deps.stdout.write(formatSendTestReport(report));
   return passed(report.main) ? EXIT.ok : EXIT.failed;
 }

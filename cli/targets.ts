@@ -36,7 +36,7 @@ export function targetHelp(kind: 'queues' | 'secrets'): string {
   } else {
     lines.push('  --endpoint <url>     another Secrets Manager endpoint (an emulator)');
   }
-  lines.push('  -h, --help           this help', '');
+  lines.push('  -h, --help           this help', "  --version            the CLI's version", '');
   return lines.join('\n');
 }
 
@@ -112,6 +112,8 @@ export interface QueueTarget {
   sqs: SQSClient;
   queueUrl: string;
   dlqUrl: string;
+  /** The local runner (fauxqs), not AWS. */
+  local: boolean;
 }
 
 /** Queue URLs from flags, else the local server's queue list (--local) or the stack's outputs (AWS). */
@@ -121,18 +123,19 @@ export async function resolveQueues(
 ): Promise<QueueTarget> {
   const target = awsTarget(flags, flags['dlq-url'] ?? flags['queue-url']);
   const sqs = deps.sqs(target);
+  const local = flags.local === true;
   let queueUrl = flags['queue-url'];
   let dlqUrl = flags['dlq-url'];
-  if (queueUrl && dlqUrl) return { sqs, queueUrl, dlqUrl };
-  if (flags.local) {
+  if (queueUrl && dlqUrl) return { sqs, queueUrl, dlqUrl, local };
+  if (local) {
     const found = await localQueues(sqs);
-    return { sqs, queueUrl: queueUrl ?? found.queueUrl, dlqUrl: dlqUrl ?? found.dlqUrl };
+    return { sqs, queueUrl: queueUrl ?? found.queueUrl, dlqUrl: dlqUrl ?? found.dlqUrl, local };
   }
   const stack = flags.stack ?? DEFAULT_STACK;
   const outputs = await outputsOf(flags, deps, target);
   dlqUrl ??= requireOutput(outputs, OUTPUTS.dlq, stack, '--dlq-url');
   queueUrl ??= requireOutput(outputs, OUTPUTS.queue, stack, '--queue-url');
-  return { sqs, queueUrl, dlqUrl };
+  return { sqs, queueUrl, dlqUrl, local };
 }
 
 /** The local runner has one queue and its `-dlq` (local/sqs-server.ts). */

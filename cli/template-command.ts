@@ -1,4 +1,4 @@
-import { format, parse } from './args.ts';
+import { dispatch, FORMAT_HELP, FORMAT_OPTION, format, parse, printJson } from './args.ts';
 import { type CliDeps, EXIT } from './io.ts';
 import { buildConnectorTemplate, formatConnectorTemplate } from './template-connector.ts';
 
@@ -16,7 +16,7 @@ Options
   --insert-id <attr>      the attribute naming one occurrence (e.g. "event:Order ID"), for $insert_id
   --campaign <label>      label of the default $insert_id (default: the event name)
   --url <base>            your API base URL or ConnectorUrl output (default: a placeholder)
-  --format text|json      json prints {method,url,headers,bodyType,body,notes} for scripts
+${FORMAT_HELP}: {method,url,headers,bodyType,body,notes}
   -h, --help              this help
 
 Example
@@ -24,30 +24,25 @@ Example
     --prop "amount=event:Amount" --prop "currency=event:Currency" --insert-id "event:Order ID"
 `;
 
-export async function runTemplate(argv: readonly string[], deps: CliDeps): Promise<number> {
-  const [kind, ...rest] = argv;
-  if (kind === undefined || kind === '--help' || kind === '-h') {
-    deps.stdout.write(TEMPLATE_HELP);
-    return kind === undefined ? EXIT.usage : EXIT.ok;
-  }
-  if (kind !== 'connector') {
-    deps.stderr.write(`unknown template "${kind}": the only template is "connector"\n`);
-    return EXIT.usage;
-  }
-  const { values } = parse(rest, {
-    event: { type: 'string' },
-    'distinct-id': { type: 'string' },
-    prop: { type: 'string', multiple: true },
-    identify: { type: 'boolean' },
-    'insert-id': { type: 'string' },
-    campaign: { type: 'string' },
-    url: { type: 'string' },
-    format: { type: 'string' },
-  });
-  if (values.help) {
-    deps.stdout.write(TEMPLATE_HELP);
-    return EXIT.ok;
-  }
+export function runTemplate(argv: readonly string[], deps: CliDeps): Promise<number> {
+  return dispatch('template', argv, deps, TEMPLATE_HELP, { connector: runConnector });
+}
+
+async function runConnector(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      ...FORMAT_OPTION,
+      event: { type: 'string' },
+      'distinct-id': { type: 'string' },
+      prop: { type: 'string', multiple: true },
+      identify: { type: 'boolean' },
+      'insert-id': { type: 'string' },
+      campaign: { type: 'string' },
+      url: { type: 'string' },
+    },
+    TEMPLATE_HELP,
+  );
   const output = format(values.format);
   const template = buildConnectorTemplate({
     event: values.event,
@@ -58,6 +53,7 @@ export async function runTemplate(argv: readonly string[], deps: CliDeps): Promi
     campaign: values.campaign,
     url: values.url,
   });
-  deps.stdout.write(output === 'json' ? `${JSON.stringify(template, null, 2)}\n` : formatConnectorTemplate(template));
+  if (output === 'json') printJson(deps, template);
+  else deps.stdout.write(formatConnectorTemplate(template));
   return EXIT.ok;
 }

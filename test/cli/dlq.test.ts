@@ -2,11 +2,12 @@ import { type Message, ReceiveMessageCommand, SendMessageCommand } from '@aws-sd
 import type { SQSRecord } from 'aws-lambda';
 import { createDeadLetterQueue } from '#shared/delivery/dead-letter';
 import { encodeMessage } from '#shared/queue/message';
-import { approximateCount } from '../../cli/dlq.ts';
+import { approximateCount } from '../../cli/dlq-queue.ts';
 import { describeDeadLetter, reasonLine, redriveAttributes } from '../../cli/dlq-format.ts';
 import { progressBar } from '../../cli/progress.ts';
 import { explainAwsError, localEndpointFrom } from '../../cli/targets.ts';
 import { type LocalSqs, startLocalSqs } from '../../local/sqs-server.ts';
+import { type MoveTaskFake, withMoveTasks } from './fake-move-task.ts';
 import { type Harness, harness } from './harness.ts';
 
 const event = (n: number) => ({
@@ -91,7 +92,12 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
   it('lists each dead-lettered event with its reason and leaves them in the queue', async () => {
     const result = await cli.run(['dlq', 'list', '--local', '--endpoint', sqs.endpoint]);
     expect(result.code).toBe(0);
-    expect(result.stderr).toBe('');
+    // What to do next goes to stderr, repeating --local so the hint runs as it is.
+    expect(result.stderr).toBe(
+      'Rejected events come back at once if redriven unchanged: PostHog refused their content.\n' +
+        'Move only the others back with: moengage-posthog dlq redrive --local --reason max_receives\n' +
+        'After fixing the cause (e.g. the PostHog key), move them back with: moengage-posthog dlq redrive --local\n',
+    );
     expect(result.stdout).toContain(`Dead-letter queue ${sqs.dlqUrl} (about 3 message(s) in the queue)`);
     expect(result.stdout).toContain(
       'purchase_completed  distinct_id=user-1  uuid=0193a0b0-0000-7000-8000-000000000001  timestamp=2026-11-23T10:00:00.000Z\n' +
@@ -118,17 +124,20 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
       '2',
     ]);
     expect(again.code).toBe(0);
-    const views = JSON.parse(again.stdout) as Array<{ reason: string; uuid: string }>;
+    const views = JSON.parse(again.stdout) as Array<{ reason: string; uuid: string; httpStatus?: number; attempts?: number }>;
     expect(views).toHaveLength(2);
     expect(views.every((v) => v.uuid.startsWith('0193a0b0'))).toBe(true);
+    // Numbers as numbers.
+    for (const v of views.filter((v) => v.reason === 'rejected')) expect(v).toMatchObject({ httpStatus: expect.any(Number), attempts: 1 });
   });
 
   it('redrives with the original attributes minus dlq_*, deleting from the DLQ, with plain progress lines off a TTY', async () => {
-    const result = await cli.run(['dlq', 'redrive', '--local', '--dlq-url', sqs.dlqUrl, '--max', '2']);
+    const result = await cli.run(['dlq', 'redrive', '--local', '--dlq-url', sqs.dlqUrl, '--max', '2', '--yes']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(
-      `Redriving up to 2 message(s)\n  from ${sqs.dlqUrl}\n  to   ${sqs.queueUrl}\nmoved 2/2\nMoved 2 message(s) to the main queue; about 1 left in the dead-letter queue.\n`,
+    expect(result.stderr).toBe(
+      `Redriving up to 2 message(s)\n  from ${sqs.dlqUrl}\n  to   ${sqs.queueUrl}\n  by   receiving, sending and deleting each message\nmoved 2/2\n`,
     );
+    expect(result.stdout).toBe('Moved 2 message(s) to the main queue; about 1 left in the dead-letter queue.\n');
     const main = await drain(sqs, sqs.queueUrl);
     expect(main).toHaveLength(2);
     for (const m of main) {
@@ -141,9 +150,9 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
   it('draws a progress bar on a TTY and moves everything without --max', async () => {
     const tty = harness({ tty: true });
     try {
-      const result = await tty.run(['dlq', 'redrive', '--local', '--endpoint', sqs.endpoint]);
+      const result = await tty.run(['dlq', 'redrive', '--local', '--endpoint', sqs.endpoint, '--yes']);
       expect(result.code).toBe(0);
-      expect(result.stdout).toContain(`\r${progressBar(3, 3)}\n`);
+      expect(result.stderr).toContain(`\r${progressBar(3, 3)}\n`);
       expect(result.stdout).toContain('Moved 3 message(s) to the main queue; about 0 left in the dead-letter queue.');
       expect(await drain(sqs, sqs.queueUrl)).toHaveLength(3);
     } finally {
@@ -185,15 +194,79 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
       sqs.dlqUrl,
       '--queue-url',
       missing,
+      '--yes',
     ]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^moengage-posthog dlq: redrive stopped: .+/);
+    expect(result.stderr).toMatch(/\nmoengage-posthog dlq: redrive stopped: .+\n$/);
     expect(await approximateCount(sqs.client, sqs.dlqUrl)).toBe(3);
     expect(await drain(sqs, sqs.queueUrl)).toEqual([]);
   });
 
+  it('refuses to redrive without --yes when no one can be asked, and changes nothing with --dry-run', async () => {
+    const refused = await cli.run(['dlq', 'redrive', '--local']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      `Move about 3 message(s) from ${sqs.dlqUrl} back to ${sqs.queueUrl}? Not asked: this run is not interactive. Pass --yes to go ahead, or --dry-run to only see what would change`,
+    );
+    const dry = await cli.run(['dlq', 'redrive', '--local', '--dry-run', '--reason', 'rejected', '--format', 'json']);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toEqual({
+      dry_run: true,
+      method: 'one_by_one',
+      messages: 2,
+      reason: 'rejected',
+      from: sqs.dlqUrl,
+      to: sqs.queueUrl,
+    });
+    cli.deps.confirm = async () => false; // a terminal that answers N
+    expect(await cli.run(['dlq', 'redrive', '--local'])).toMatchObject({ code: 1, stderr: expect.stringContaining('not confirmed') });
+    expect(await approximateCount(sqs.client, sqs.dlqUrl)).toBe(3);
+    expect(await drain(sqs, sqs.queueUrl)).toEqual([]);
+  });
+
+  it('redrives only the messages of one --reason, leaving the others in the dead-letter queue', async () => {
+    const result = await cli.run(['dlq', 'redrive', '--local', '--reason', 'max_receives', '--yes', '--format', 'json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ method: 'one_by_one', moved: 1, failed: 0, not_deleted: 0, left: 2 });
+    const moved = await drain(sqs, sqs.queueUrl);
+    expect(moved.map((m) => (JSON.parse(m.Body ?? '') as { distinct_id: string }).distinct_id)).toEqual(['user-3']);
+    const left = await cli.run(['dlq', 'list', '--local', '--format', 'json']);
+    expect((JSON.parse(left.stdout) as Array<{ reason: string }>).map((v) => v.reason)).toEqual(['rejected', 'rejected']);
+  });
+
+  it("uses SQS's message move task in AWS: DLQ as source, the main queue as destination, polled until done", async () => {
+    const aws = harness({ stacks: { 'MoEngagePostHogForwarder-prod': { DeadLetterQueueUrl: sqs.dlqUrl, QueueUrl: sqs.queueUrl } } });
+    const client = aws.deps.sqs;
+    const fake: MoveTaskFake = { starts: [], tasks: [] };
+    aws.deps.sqs = (target) => {
+      const c = client(target);
+      withMoveTasks(c, fake);
+      return c;
+    };
+    try {
+      const result = await aws.run(['dlq', 'redrive', '--endpoint', sqs.endpoint, '--yes']);
+      expect(result.stderr).toContain("  by   SQS's message move task\nmoved 0/3\nmoved 3/3\n");
+      expect(result).toMatchObject({ code: 0, stdout: 'Moved 3 message(s) to the main queue; about 0 left in the dead-letter queue.\n' });
+      expect(fake.starts).toEqual([
+        {
+          SourceArn: 'arn:aws:sqs:us-east-1:000000000000:moengage-posthog-events-dlq',
+          DestinationArn: 'arn:aws:sqs:us-east-1:000000000000:moengage-posthog-events',
+        },
+      ]);
+      // SQS moves messages as they are: the dlq_* reasons travel along (the forwarder ignores them).
+      const moved = await drain(sqs, sqs.queueUrl);
+      expect(moved).toHaveLength(3);
+      expect(moved.filter((m) => m.MessageAttributes?.dlq_reason?.StringValue === 'rejected')).toHaveLength(2);
+      // A filter needs to look at each message: one by one, no move task.
+      await aws.run(['dlq', 'redrive', '--endpoint', sqs.endpoint, '--reason', 'rejected', '--yes']);
+      expect(fake.starts).toHaveLength(1);
+    } finally {
+      aws.close();
+    }
+  });
+
   it('reports an empty dead-letter queue', async () => {
-    await cli.run(['dlq', 'redrive', '--local', '--endpoint', sqs.endpoint]);
+    await cli.run(['dlq', 'redrive', '--local', '--endpoint', sqs.endpoint, '--yes']);
     const result = await cli.run(['dlq', 'list', '--local', '--endpoint', sqs.endpoint]);
     expect(result).toEqual({
       code: 0,
@@ -204,10 +277,10 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
 
   it.each([
     [['dlq', 'list', '--limit', '0', '--local', '--endpoint', 'http://127.0.0.1:1'], '--limit must be a positive whole number'],
-    [['dlq', 'list', '--local'], '--local needs --endpoint'],
     [['dlq', 'list', '--bogus'], "Unknown option '--bogus'"],
     [['dlq', 'redrive', '--limit', '3'], "Unknown option '--limit'"],
     [['dlq', 'purge'], 'unknown dlq action "purge"'],
+    [['dlq', 'redrive', '--reason', 'bogus'], '--reason must be one of rejected, malformed, max_receives'],
   ])('answers %j with exit code 2', async (argv, message) => {
     const result = await cli.run(argv);
     expect(result.code).toBe(2);

@@ -11,12 +11,14 @@ export interface CapturedOutput extends Output {
   text: string;
 }
 
-export const captured = (isTTY = false): CapturedOutput => {
+/** What a stream received; `terminal` (when given) also gets every write in order, as a console shows both streams. */
+export const captured = (isTTY = false, terminal?: { text: string }): CapturedOutput => {
   const out = {
     text: '',
     isTTY,
     write(text: string) {
       out.text += text;
+      if (terminal) terminal.text += text;
     },
   };
   return out;
@@ -26,6 +28,8 @@ export interface Harness {
   deps: CliDeps;
   stdout: CapturedOutput;
   stderr: CapturedOutput;
+  /** stdout and stderr of the last run interleaved, as a terminal shows them. */
+  terminal: { text: string };
   /** Runs a command line; returns its exit code with what it printed. */
   run(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   close(): void;
@@ -39,8 +43,9 @@ export function harness(overrides: Partial<CliDeps> & { tty?: boolean; stacks?: 
   const clients: Array<{ destroy(): void }> = [];
   let tick = 0;
   let seed = 0;
-  const stdout = captured(overrides.tty ?? false);
-  const stderr = captured(false);
+  const terminal = { text: '' };
+  const stdout = captured(overrides.tty ?? false, terminal);
+  const stderr = captured(overrides.tty ?? false, terminal);
   const deps: CliDeps = {
     stdout,
     stderr,
@@ -49,6 +54,8 @@ export function harness(overrides: Partial<CliDeps> & { tty?: boolean; stacks?: 
       tick += 7;
       return tick;
     },
+    // Polls of long-running AWS tasks do not wait in tests; no terminal, so destructive commands need --yes.
+    sleep: async () => {},
     fetch: globalThis.fetch,
     readFile: (path) => readFile(path, 'utf8'),
     readStdin: async () => '',
@@ -77,9 +84,11 @@ export function harness(overrides: Partial<CliDeps> & { tty?: boolean; stacks?: 
     deps,
     stdout,
     stderr,
+    terminal,
     run: async (argv) => {
       stdout.text = '';
       stderr.text = '';
+      terminal.text = '';
       const code = await run(argv, deps);
       return { code, stdout: stdout.text, stderr: stderr.text };
     },

@@ -29,8 +29,8 @@ describe('secrets commands against a Secrets Manager speaking the SDK protocol',
     const result = await cli.run(['secrets', 'set-posthog-key', 'phc_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789', ...where()]);
     expect(result).toEqual({
       code: 0,
-      stderr: '',
-      stdout: `Stored PostHog project key phc_Ab…6789 in ${KEY_SECRET}.\nThe functions use it within a minute. Check it with: moengage-posthog send-test --url <base> --token <token> --verify\n`,
+      stderr: 'The functions use it within a minute. Check it with: moengage-posthog send-test --url <base> --token <token> --verify\n',
+      stdout: `Stored PostHog project key phc_Ab…6789 in ${KEY_SECRET}.\n`,
     });
     expect(sm.secrets.get(KEY_SECRET)).toBe('phc_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789');
   });
@@ -59,9 +59,17 @@ describe('secrets commands against a Secrets Manager speaking the SDK protocol',
     const stored = JSON.parse(sm.secrets.get(TOKENS_SECRET) ?? '') as string[];
     const fresh = Buffer.alloc(32, 1).toString('base64url');
     expect(stored).toEqual([fresh, GENERATED]);
-    expect(result.stdout).toContain(`\n  ${fresh}\n`);
-    expect(result.stdout).toContain('1. AQEBAQ…BAQE  (newest)\n  2. Q8vXr2…3oIw');
-    expect(result.stdout).toContain('The old token(s) stay valid');
+    // Only the token is data (stdout), so TOKEN=$(… rotate-token) works; the rest is guidance on stderr.
+    expect(result.stdout).toBe(`  ${fresh}\n`);
+    expect(result.stderr).toContain('1. AQEBAQ…BAQE  (newest)\n  2. Q8vXr2…3oIw');
+    expect(result.stderr).toContain('The old token(s) stay valid');
+    const json = await cli.run(['secrets', 'rotate-token', '--format', 'json', ...where()]);
+    const second = Buffer.alloc(32, 2).toString('base64url');
+    expect(JSON.parse(json.stdout)).toEqual({
+      secret: TOKENS_SECRET,
+      token: second,
+      tokens: ['AgICAg…CAgI', 'AQEBAQ…BAQE', 'Q8vXr2…3oIw'],
+    });
     // The intake reads the secret with parseTokenList and accepts every token in it.
     const valid = parseTokenList(sm.secrets.get(TOKENS_SECRET) ?? '');
     expect(isAuthorized(fresh, valid)).toBe(true);
@@ -75,7 +83,13 @@ describe('secrets commands against a Secrets Manager speaking the SDK protocol',
     const middle = Buffer.alloc(32, 1).toString('base64url');
     expect(JSON.parse(sm.secrets.get(TOKENS_SECRET) ?? '')).toEqual([newest, middle, GENERATED]);
 
-    const one = await cli.run(['secrets', 'retire-token', GENERATED, ...where()]);
+    const refused = await cli.run(['secrets', 'retire-token', GENERATED, ...where()]);
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining('Not asked: this run is not interactive. Pass --yes') });
+    const dry = await cli.run(['secrets', 'retire-token', GENERATED, '--dry-run', '--format', 'json', ...where()]);
+    expect(JSON.parse(dry.stdout)).toEqual({ secret: TOKENS_SECRET, dry_run: true, retired: 1, tokens: ['AgICAg…CAgI', 'AQEBAQ…BAQE'] });
+    expect(JSON.parse(sm.secrets.get(TOKENS_SECRET) ?? '')).toEqual([newest, middle, GENERATED]);
+
+    const one = await cli.run(['secrets', 'retire-token', GENERATED, '--yes', ...where()]);
     expect(one.code).toBe(0);
     expect(one.stdout).toContain(`Retired 1 token(s) in ${TOKENS_SECRET}`);
     expect(JSON.parse(sm.secrets.get(TOKENS_SECRET) ?? '')).toEqual([newest, middle]);
@@ -83,11 +97,12 @@ describe('secrets commands against a Secrets Manager speaking the SDK protocol',
     const unknown = await cli.run(['secrets', 'retire-token', 'not-a-token', ...where()]);
     expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('not in the webhook tokens secret') });
 
+    cli.deps.confirm = async () => true; // a terminal that answers y
     const rest = await cli.run(['secrets', 'retire-token', '--all-but-newest', ...where()]);
     expect(rest.code).toBe(0);
     expect(JSON.parse(sm.secrets.get(TOKENS_SECRET) ?? '')).toEqual([newest]);
 
-    const last = await cli.run(['secrets', 'retire-token', newest, ...where()]);
+    const last = await cli.run(['secrets', 'retire-token', newest, '--yes', ...where()]);
     expect(last).toMatchObject({ code: 1, stderr: expect.stringContaining('that is the only token') });
     expect(JSON.parse(sm.secrets.get(TOKENS_SECRET) ?? '')).toEqual([newest]);
   });

@@ -142,7 +142,7 @@ describe('template connector (command)', () => {
   it.each([
     [['template', 'connector'], 2, '--event is required'],
     [['template', 'connector', '--event', 'x', '--format', 'yaml'], 2, '--format must be "text" or "json"'],
-    [['template', 'email'], 2, 'the only template is "connector"'],
+    [['template', 'email'], 2, 'unknown template action "email": use connector'],
     [['template'], 2, ''],
   ])('%j exits with %i', async (argv, code, message) => {
     const result = await cli.run(argv);
