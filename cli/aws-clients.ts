@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createSqsClient } from '#shared/platform/sqs-client';
+import { readDiscovery, stateDir } from '../local/discovery.ts';
 import type { AwsTarget, CliDeps, Output } from './io.ts';
 
 /** The local runner's SQS accepts any credentials (local/sqs-server.ts LOCAL_AWS). */
@@ -69,6 +70,7 @@ export function processDeps(): CliDeps & { dispose(): void } {
     readFile: (path) => readFile(path, 'utf8'),
     readStdin,
     randomBytes,
+    localRunner: () => readDiscovery(stateDir(process.env)),
     sqs: (target) => track(createSqsClient(clientConfig(target))),
     secretsManager: (target) => track(new SecretsManagerClient(clientConfig(target))),
     stackOutputs: async (stackName, target) => {

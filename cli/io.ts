@@ -1,5 +1,6 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Discovered } from '../local/discovery.ts';
 
 /** Where a command writes; `isTTY` decides between a redrawn progress bar and plain lines. */
 export interface Output {
@@ -36,6 +37,8 @@ export interface CliDeps {
   randomBytes(size: number): Buffer;
   sqs(target: AwsTarget): SQSClient;
   secretsManager(target: AwsTarget): SecretsManagerClient;
+  /** The local runner (`npm start`) as its discovery file describes it, for --local. */
+  localRunner(): Promise<Discovered>;
   /** The outputs of a CloudFormation stack, by output key. */
   stackOutputs(stackName: string, target: AwsTarget): Promise<Record<string, string>>;
 }

@@ -1,10 +1,11 @@
 import { FORMAT_HELP, FORMAT_OPTION, format, parse, printJson } from './args.ts';
 import { type CliDeps, EXIT, UsageError } from './io.ts';
+import { localRunner } from './local-runner.ts';
 import { mask } from './mask.ts';
 import { formatSendTestReport, type HttpOutcome, passed, type SendTestReport, sendTestJson } from './send-test-report.ts';
 import { connectorUrl } from './template-connector.ts';
 
-export const SEND_TEST_HELP = `Usage: moengage-posthog send-test --url <base> --token <token> [--file body.json] [--verify | --dry-run] [--format json]
+export const SEND_TEST_HELP = `Usage: moengage-posthog send-test (--url <base> --token <token> | --local) [--file body.json] [--verify | --dry-run] [--format json]
 
 Sends a connector request the way MoEngage's Test button does (POST, Authorization: Bearer, Content-Type:
 application/json, 5 s timeout, only HTTP 200 is success), prints the verdict and the PostHog events the body
@@ -13,6 +14,7 @@ maps to (from a ?dry_run=1 request).
 Options
   --url <base>       the API base URL or the ConnectorUrl output (…/v1/connector)
   --token <token>    a webhook token (default: the MOENGAGE_POSTHOG_TOKEN environment variable)
+  --local            the running local runner (npm start): its URL and token, found by themselves
   --file <path>      the request body as MoEngage renders it (- reads stdin); default: a small test event
   --verify           deliver synchronously (?verify=1) and print PostHog's answer, including a wrong project key
   --dry-run          only map (?dry_run=1): nothing is queued or sent to PostHog
@@ -83,6 +85,7 @@ export async function runSendTest(argv: readonly string[], deps: CliDeps): Promi
       ...FORMAT_OPTION,
       url: { type: 'string' },
       token: { type: 'string' },
+      local: { type: 'boolean' },
       file: { type: 'string' },
       verify: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
@@ -90,8 +93,10 @@ export async function runSendTest(argv: readonly string[], deps: CliDeps): Promi
     SEND_TEST_HELP,
   );
   const output = format(values.format);
-  if (!values.url) throw new UsageError('--url is required (the ConnectorUrl output, or http://127.0.0.1:3000 for npm start)');
-  const token = values.token ?? deps.env.MOENGAGE_POSTHOG_TOKEN;
+  const runner = values.local ? await localRunner(deps) : undefined;
+  const url = values.url ?? runner?.url;
+  if (!url) throw new UsageError('--url is required (the ConnectorUrl output), or --local for the running npm start');
+  const token = values.token ?? runner?.token ?? deps.env.MOENGAGE_POSTHOG_TOKEN;
   if (!token) throw new UsageError('--token is required (a webhook token; or set MOENGAGE_POSTHOG_TOKEN)');
   if (values.verify && values['dry-run']) throw new UsageError('use either --verify or --dry-run, not both');
   let body = SAMPLE_BODY;
@@ -103,7 +108,7 @@ export async function runSendTest(argv: readonly string[], deps: CliDeps): Promi
     }
   }
   const mode = values.verify ? 'verify' : values['dry-run'] ? 'dry_run' : 'send';
-  const report = await sendTest({ url: values.url, token, body, mode, timeoutMs: MOENGAGE_TIMEOUT_MS }, deps);
+  const report = await sendTest({ url, token, body, mode, timeoutMs: MOENGAGE_TIMEOUT_MS }, deps);
   if (output === 'json') printJson(deps, sendTestJson(report));
   else deps.stdout.write(formatSendTestReport(report));
   return passed(report.main) ? EXIT.ok : EXIT.failed;

@@ -1,5 +1,6 @@
 import { ListQueuesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type AwsTarget, type CliDeps, CommandError, UsageError } from './io.ts';
+import { localRunner } from './local-runner.ts';
 
 export const DEFAULT_STACK = 'MoEngagePostHogForwarder-prod';
 
@@ -30,8 +31,8 @@ export function targetHelp(kind: 'queues' | 'secrets'): string {
   if (kind === 'queues') {
     lines.push(
       "  --endpoint <url>     another SQS endpoint (the local runner's: http://127.0.0.1:<port>)",
-      '  --local              the local runner (npm start): dummy credentials, no stack; the endpoint comes from',
-      '                       --endpoint or from the port in the queue URLs npm start prints',
+      '  --local              the running local runner (npm start), found through the file it writes in',
+      '                       ~/.local/state/moengage-posthog (or --endpoint http://127.0.0.1:<port>)',
     );
   } else {
     lines.push('  --endpoint <url>     another Secrets Manager endpoint (an emulator)');
@@ -121,9 +122,14 @@ export async function resolveQueues(
   flags: TargetFlags & { 'queue-url'?: string | undefined; 'dlq-url'?: string | undefined },
   deps: CliDeps,
 ): Promise<QueueTarget> {
+  const local = flags.local === true;
+  if (local && !flags.endpoint && !localEndpointFrom(flags['dlq-url'] ?? flags['queue-url'])) {
+    const runner = await localRunner(deps);
+    const sqs = deps.sqs({ local, endpoint: runner.sqsEndpoint });
+    return { sqs, queueUrl: flags['queue-url'] ?? runner.queueUrl, dlqUrl: flags['dlq-url'] ?? runner.dlqUrl, local };
+  }
   const target = awsTarget(flags, flags['dlq-url'] ?? flags['queue-url']);
   const sqs = deps.sqs(target);
-  const local = flags.local === true;
   let queueUrl = flags['queue-url'];
   let dlqUrl = flags['dlq-url'];
   if (queueUrl && dlqUrl) return { sqs, queueUrl, dlqUrl, local };

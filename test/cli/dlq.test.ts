@@ -71,7 +71,10 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
 
   beforeEach(async () => {
     sqs = await startLocalSqs();
-    cli = harness();
+    // `--local` finds these queues the way it finds a running npm start: through the runner's discovery file.
+    const runner = { pid: process.pid, url: 'http://127.0.0.1:1', token: undefined, startedAt: '2026-11-28T21:00:00.000Z' };
+    const found = { ...runner, sqsEndpoint: sqs.endpoint, queueUrl: sqs.queueUrl, dlqUrl: sqs.dlqUrl };
+    cli = harness({ localRunner: async () => ({ found, tokenDropped: false }) });
     // Two dead-lettered by the forwarder itself (PostHog answered 400), one moved by SQS after maxReceiveCount.
     const dlq = createDeadLetterQueue({ sqs: sqs.client, dlqUrl: sqs.dlqUrl });
     await dlq.send(record(1), { reason: 'rejected', httpStatus: 400, message: 'failed to parse request: invalid uuid', attempts: 1 });
@@ -278,6 +281,7 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
   it.each([
     [['dlq', 'list', '--limit', '0', '--local', '--endpoint', 'http://127.0.0.1:1'], '--limit must be a positive whole number'],
     [['dlq', 'list', '--bogus'], "Unknown option '--bogus'"],
+    [['dlq', 'list', '--local', '--endpoint', 'not-a-url'], '--endpoint must be an http(s) URL'],
     [['dlq', 'redrive', '--limit', '3'], "Unknown option '--limit'"],
     [['dlq', 'purge'], 'unknown dlq action "purge"'],
     [['dlq', 'redrive', '--reason', 'bogus'], '--reason must be one of rejected, malformed, max_receives'],

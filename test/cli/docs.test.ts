@@ -79,8 +79,15 @@ describe('docs/moengage-setup.md shows what the commands print', () => {
     const secretsManager = aws.deps.secretsManager;
     aws.deps.secretsManager = (target) => secretsManager({ ...target, endpoint: sm.url });
     try {
-      expect(await aws.run(setKey?.argv ?? [])).toEqual({ code: 0, stderr: '', stdout: setKey?.output.text });
-      expect(await aws.run(rotate?.argv ?? [])).toEqual({ code: 0, stderr: '', stdout: rotate?.output.text });
+      // The blocks show the terminal: data (stdout) and guidance (stderr) as they interleave.
+      expect((await aws.run(setKey?.argv ?? [])).code).toBe(0);
+      expect(aws.terminal.text).toBe(setKey?.output.text);
+      const rotated = await aws.run(rotate?.argv ?? []);
+      expect(rotated.code).toBe(0);
+      expect(aws.terminal.text).toBe(rotate?.output.text);
+      // Only the token is on stdout, as the doc says (TOKEN=$(…) captures it).
+      expect(rotated.stdout).toBe(`  ${printedToken}\n`);
+      expect(setup).toContain('Only the token goes to stdout');
     } finally {
       aws.close();
       await sm.close();

@@ -73,6 +73,8 @@ export function harness(overrides: Partial<CliDeps> & { tty?: boolean; stacks?: 
       clients.push(client);
       return client;
     },
+    // No local runner unless a test says where one is.
+    localRunner: async () => ({ missing: 'none', path: '/nonexistent/local-runner.json' }),
     stackOutputs: async (stack) => {
       const outputs = overrides.stacks?.[stack];
       if (!outputs) throw new Error(`Stack with id ${stack} does not exist`);
