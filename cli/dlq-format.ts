@@ -123,3 +123,22 @@ export function redriveAttributes(m: Message): Record<string, MessageAttributeVa
   }
   return out;
 }
+
+/** A view as `dlq list --format json` prints it: snake_case keys like the other commands' JSON, numbers as numbers. */
+export function deadLetterJson(v: DeadLetterView): Record<string, unknown> {
+  return {
+    message_id: v.messageId,
+    event: v.event,
+    distinct_id: v.distinctId,
+    uuid: v.uuid,
+    timestamp: v.timestamp,
+    reason: v.reason,
+    http_status: v.httpStatus,
+    message: v.message,
+    attempts: v.attempts,
+    first_seen: v.firstSeen,
+    source_message_id: v.sourceMessageId,
+    destination: v.destination,
+    received_at: v.receivedAt,
+  };
+}

@@ -1,6 +1,6 @@
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { format, parse, positiveInt, printJson } from './args.ts';
-import { deadLetterHints, describeDeadLetter, formatDeadLetterList } from './dlq-format.ts';
+import { deadLetterHints, deadLetterJson, describeDeadLetter, formatDeadLetterList } from './dlq-format.ts';
 import { awsFailure, DLQ_HELP, LIST_OPTIONS, whereFlags } from './dlq-help.ts';
 import { approximateCount, receive, release } from './dlq-queue.ts';
 import { type CliDeps, EXIT } from './io.ts';
@@ -31,7 +31,7 @@ export async function listDeadLetters(argv: readonly string[], deps: CliDeps): P
   try {
     const total = await approximateCount(target.sqs, target.dlqUrl);
     const views = await peek(target, limit);
-    if (output === 'json') printJson(deps, views);
+    if (output === 'json') printJson(deps, views.map(deadLetterJson));
     else deps.stdout.write(formatDeadLetterList(views, target.dlqUrl, total));
     deps.stderr.write(deadLetterHints(views, whereFlags(values)));
   } catch (error) {

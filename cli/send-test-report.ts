@@ -62,14 +62,20 @@ function describeVerify(body: unknown, status: number): string[] {
       'Look for it in PostHog (Activity → Events) in a minute, or deploy the current version to check synchronously.',
     ];
   }
-  const posthog = isObject(b.posthog) ? b.posthog : {};
-  const firstError = list(b.errors).find(isObject);
-  const phStatus = posthog.status ?? posthog.httpStatus ?? b.posthog_status ?? b.posthogStatus;
-  const phMessage = posthog.message ?? posthog.detail ?? posthog.body ?? b.message ?? firstError?.message;
-  if (status === 200)
-    return [`PostHog check: accepted${phStatus !== undefined ? ` (HTTP ${str(phStatus)})` : ''}; ${describeKeyCheck(b.key_check)}`];
-  const line = `PostHog check: refused${phStatus !== undefined ? ` with HTTP ${str(phStatus)}` : ''}${phMessage !== undefined ? `: ${str(phMessage)}` : ''}`;
-  return [line.endsWith('.') ? line : `${line}.`];
+  if (status === 200) return [`PostHog check: accepted; ${describeKeyCheck(b.key_check)}`];
+  // The intake's 502 (shared/intake/verify-delivery.ts): which stage failed, PostHog's status, and what to do.
+  const phStatus = typeof b.posthog_status === 'number' ? b.posthog_status : undefined;
+  const http = phStatus === undefined ? 'no answer' : `HTTP ${phStatus}`;
+  const what =
+    b.stage === 'key_check'
+      ? phStatus === 401 || phStatus === 403
+        ? 'project key refused'
+        : 'project key not checked'
+      : b.stage === 'capture'
+        ? 'event not accepted'
+        : 'failed';
+  const message = typeof b.message === 'string' ? `: ${b.message}` : '';
+  return [`PostHog check: ${what} (${http})${message}`];
 }
 
 /** What `?verify=1` said about the project key (`key_check` in its 200 answer). */

@@ -127,11 +127,11 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
       '2',
     ]);
     expect(again.code).toBe(0);
-    const views = JSON.parse(again.stdout) as Array<{ reason: string; uuid: string; httpStatus?: number; attempts?: number }>;
+    const views = JSON.parse(again.stdout) as Array<{ reason: string; uuid: string; http_status?: number; attempts?: number }>;
     expect(views).toHaveLength(2);
     expect(views.every((v) => v.uuid.startsWith('0193a0b0'))).toBe(true);
     // Numbers as numbers.
-    for (const v of views.filter((v) => v.reason === 'rejected')) expect(v).toMatchObject({ httpStatus: expect.any(Number), attempts: 1 });
+    for (const v of views.filter((v) => v.reason === 'rejected')) expect(v).toMatchObject({ http_status: expect.any(Number), attempts: 1 });
   });
 
   it('redrives with the original attributes minus dlq_*, deleting from the DLQ, with plain progress lines off a TTY', async () => {

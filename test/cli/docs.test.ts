@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import pkg from '../../package.json' with { type: 'json' };
 import { resolve } from 'node:path';
 import { formatSendTestReport } from '../../cli/send-test-report.ts';
 import { metricsNamespace } from '../../infra/config.ts';
@@ -13,6 +14,8 @@ const root = resolve(import.meta.dirname, '../..');
 const setup = readFileSync(resolve(root, 'docs/moengage-setup.md'), 'utf8');
 const troubleshooting = readFileSync(resolve(root, 'docs/troubleshooting.md'), 'utf8');
 const operations = readFileSync(resolve(root, 'docs/operations.md'), 'utf8');
+const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+const deploy = readFileSync(resolve(root, 'docs/deploy.md'), 'utf8');
 
 interface Block {
   lang: string;
@@ -156,5 +159,16 @@ describe('docs/operations.md states what the stack deploys', () => {
 
   it("gives the queue's own visibility timeout", () => {
     expect(operations).toContain(`the queue's default (${QUEUE_SETTINGS.visibilityTimeoutSeconds} s)`);
+  });
+});
+
+describe('README.md and docs/deploy.md state what the package and the benchmarks hold', () => {
+  it('names the TypeScript version package.json pins', () => {
+    expect(readme).toContain(`TypeScript is pinned at ${pkg.devDependencies.typescript}`);
+  });
+
+  it('leaves bundle sizes to docs/benchmarks.md (one measured place, no second figure to drift)', () => {
+    expect(deploy).not.toMatch(/\d+(\.\d+)? ?(MB|kB|KiB) bundle/);
+    expect(deploy).toContain('bundle size and init time: docs/benchmarks.md, section 4');
   });
 });

@@ -148,13 +148,36 @@ describe('send-test reading each kind of answer', () => {
       'PostHog check: accepted; the project key was NOT checked (this PostHog has no flags endpoint; an older self-hosted version?).',
     ],
     [
-      'PostHog refused the key',
+      "PostHog refused the key (the intake's 502 at the key check)",
       {
         status: 502,
-        body: { status: 'posthog_error', posthog: { status: 401, message: 'The provided API key is invalid or has expired.' } },
+        body: {
+          status: 'verify_failed',
+          stage: 'key_check',
+          posthog_status: 401,
+          posthog_message: 'The provided API key is invalid or has expired.',
+          message:
+            'PostHog at https://eu.i.posthog.com refused the project API key configured in the forwarder (POSTHOG_API_KEY): nothing was sent.',
+          warnings: [],
+        },
       },
       1,
-      'PostHog check: refused with HTTP 401: The provided API key is invalid or has expired.',
+      'PostHog check: project key refused (HTTP 401): PostHog at https://eu.i.posthog.com refused the project API key configured in the forwarder (POSTHOG_API_KEY): nothing was sent.',
+    ],
+    [
+      'PostHog could not be reached for the capture',
+      {
+        status: 502,
+        body: {
+          status: 'verify_failed',
+          stage: 'capture',
+          posthog_status: null,
+          posthog_message: 'timeout',
+          message: 'PostHog at x did not accept the events: timeout.',
+        },
+      },
+      1,
+      'PostHog check: event not accepted (no answer): PostHog at x did not accept the events: timeout.',
     ],
     [
       'an older intake without verify',
