@@ -22,7 +22,7 @@ ${FORMAT_HELP}
 ${targetHelp('queues')}
 Examples
   moengage-posthog delivery status --stack MoEngagePostHogForwarder-prod --region eu-west-1
-  moengage-posthog delivery pause --local --endpoint http://127.0.0.1:46383
+  moengage-posthog delivery pause --local
 `;
 
 const OPTIONS = { ...TARGET_OPTIONS, ...FORMAT_OPTION, 'queue-url': { type: 'string' }, 'dlq-url': { type: 'string' } } as const;
