@@ -10,14 +10,14 @@ const BUCKET_OUTPUT = /^CohortSyncStateBucketName/;
  * stack's outputs; variables already set win.
  */
 export async function cohortSyncEnvFromStack(
-  flags: { stack?: string | undefined; region?: string | undefined; endpoint?: string | undefined },
+  flags: { stack?: string | undefined },
   deps: { env: NodeJS.ProcessEnv; stackOutputs?: (stack: string, target: AwsTarget) => Promise<Record<string, string>> },
 ): Promise<NodeJS.ProcessEnv> {
   const stack = flags.stack ?? DEFAULT_STACK;
   if (!deps.stackOutputs) throw new CommandError('--stack is not available here');
   let outputs: Record<string, string>;
   try {
-    outputs = await deps.stackOutputs(stack, { region: flags.region });
+    outputs = await deps.stackOutputs(stack, {});
   } catch (error) {
     throw new CommandError(`cannot read the outputs of stack ${stack}: ${explainAwsError((error as Error).message)}`);
   }

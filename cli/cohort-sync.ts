@@ -9,7 +9,7 @@ import { FORMAT_HELP, FORMAT_OPTION, format, parse } from './args.ts';
 import { formatProgress, formatSummary } from './cohort-sync-format.ts';
 import { type AwsTarget, UsageError } from './io.ts';
 import { cohortSyncEnvFromStack } from './cohort-sync-stack.ts';
-import { AWS_OPTIONS, targetHelp } from './targets.ts';
+import { DEFAULT_STACK } from './targets.ts';
 
 export const COHORT_SYNC_USAGE = `Usage: moengage-posthog cohort-sync run [--once] [--dry-run] [--force] [--format json] [where]
 
@@ -21,9 +21,14 @@ Options
   --dry-run            read the cohorts, show what would be added and removed; send and save nothing
   --force              run one-time ("once") syncs again even if they completed
 ${FORMAT_HELP}
-Configuration comes from the environment (COHORT_SYNCS, POSTHOG_APP_HOST, credentials, state location); with
---stack, the credentials secret and the state bucket come from the stack's CohortSync outputs unless set.
-${targetHelp('secrets')}`;
+Configuration comes from the environment (COHORT_SYNCS, POSTHOG_APP_HOST, credentials, state location).
+
+Where (AWS: your default credentials chain and region, AWS_REGION)
+  --stack <name>       take COHORT_SYNC_SECRET and COHORT_SYNC_STATE_BUCKET from this stack's outputs
+                       (e.g. ${DEFAULT_STACK}); variables you set win
+  -h, --help           this help
+  --version            the CLI's version
+`;
 
 export const DYNAMIC_INTERVAL_MS = 15 * 60_000;
 
@@ -45,7 +50,7 @@ export interface CohortSyncCommandDeps {
 }
 
 const OPTIONS = {
-  ...AWS_OPTIONS,
+  stack: { type: 'string' },
   ...FORMAT_OPTION,
   once: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
@@ -78,8 +83,7 @@ export async function runCohortSyncCommand(argv: readonly string[], deps: Cohort
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const dispatcher = deps.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connect: { timeout: 5_000 } });
-  const region = values.region === undefined ? {} : { region: values.region };
-  const s3 = deps.s3 ?? (config.state && 'bucket' in config.state ? new S3Client(region) : undefined);
+  const s3 = deps.s3 ?? (config.state && 'bucket' in config.state ? new S3Client({}) : undefined);
   const interval = deps.intervalMs ?? DYNAMIC_INTERVAL_MS;
   try {
     for (let pass = 1; ; pass++) {

@@ -16,6 +16,7 @@ Options
   --limit N            list at most N messages (default 20)
   --reason R           redrive only messages dead-lettered for R: rejected, malformed or max_receives
   --max N              redrive at most N messages (default: all)
+  --rate N             the move task's messages per second, at most 500 (default 50: the forwarder keeps up)
 ${DESTRUCTIVE_HELP}
 ${FORMAT_HELP}
   --queue-url <url>    the main queue (default: the stack's QueueUrl output)
@@ -34,6 +35,7 @@ export const REDRIVE_OPTIONS = {
   ...DESTRUCTIVE_OPTIONS,
   max: { type: 'string' },
   reason: { type: 'string' },
+  rate: { type: 'string' },
 } as const;
 
 export const awsFailure = (what: string, error: unknown): CommandError =>

@@ -1,7 +1,7 @@
 import { confirm, format, parse, positiveInt, printJson } from './args.ts';
 import { awsFailure, DLQ_HELP, REDRIVE_OPTIONS } from './dlq-help.ts';
 import { peek } from './dlq-list.ts';
-import { moveTask } from './dlq-move-task.ts';
+import { DEFAULT_MOVE_RATE, moveTask } from './dlq-move-task.ts';
 import { approximateCount, type RedriveResult, redrive } from './dlq-queue.ts';
 import { type CliDeps, EXIT, UsageError } from './io.ts';
 import { createProgress } from './progress.ts';
@@ -24,6 +24,8 @@ interface Outcome {
 export async function runRedrive(argv: readonly string[], deps: CliDeps): Promise<number> {
   const { values } = parse(argv, REDRIVE_OPTIONS, DLQ_HELP);
   const max = positiveInt(values.max, 'max', Number.MAX_SAFE_INTEGER);
+  const rate = positiveInt(values.rate, 'rate', DEFAULT_MOVE_RATE);
+  if (rate > 500) throw new UsageError(`--rate is at most 500 messages per second (SQS's limit), got ${rate}`);
   const output = format(values.format);
   const reason = values.reason;
   if (reason !== undefined && !REASONS.includes(reason))
@@ -49,7 +51,7 @@ export async function runRedrive(argv: readonly string[], deps: CliDeps): Promis
   }
   await confirm(values, deps, `Move ${what} from ${target.dlqUrl} back to ${target.queueUrl}?`);
   deps.stderr.write(`Redriving ${plan}`);
-  const outcome = method === 'move_task' ? await runMoveTask(target, deps) : await runOneByOne(target, { max, reason }, count, deps);
+  const outcome = method === 'move_task' ? await runMoveTask(target, rate, deps) : await runOneByOne(target, { max, reason }, count, deps);
   outcome.left = (await approximateCount(target.sqs, target.dlqUrl).catch(() => undefined)) ?? null;
   if (output === 'json') printJson(deps, outcome);
   else deps.stdout.write(summary(outcome));
@@ -76,10 +78,10 @@ async function runOneByOne(
   return { method: 'one_by_one', moved: result.moved, failed: result.failed, not_deleted: result.notDeleted, left: null };
 }
 
-async function runMoveTask(target: QueueTarget, deps: CliDeps): Promise<Outcome> {
+async function runMoveTask(target: QueueTarget, rate: number, deps: CliDeps): Promise<Outcome> {
   const progress = createProgress(deps.stderr);
   try {
-    const task = await moveTask(target, deps, (moved, toMove) => progress.update(moved, toMove ?? moved));
+    const task = await moveTask(target, deps, rate, (moved, toMove) => progress.update(moved, toMove ?? moved));
     const outcome: Outcome = { method: 'move_task', status: task.status, moved: task.moved, failed: 0, not_deleted: 0, left: null };
     if (task.failureReason !== undefined) outcome.failure_reason = task.failureReason;
     return outcome;

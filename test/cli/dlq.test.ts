@@ -254,6 +254,7 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
         {
           SourceArn: 'arn:aws:sqs:us-east-1:000000000000:moengage-posthog-events-dlq',
           DestinationArn: 'arn:aws:sqs:us-east-1:000000000000:moengage-posthog-events',
+          MaxNumberOfMessagesPerSecond: 50,
         },
       ]);
       // SQS moves messages as they are: the dlq_* reasons travel along (the forwarder ignores them).
@@ -285,6 +286,7 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
     [['dlq', 'redrive', '--limit', '3'], "Unknown option '--limit'"],
     [['dlq', 'purge'], 'unknown dlq action "purge"'],
     [['dlq', 'redrive', '--reason', 'bogus'], '--reason must be one of rejected, malformed, max_receives'],
+    [['dlq', 'redrive', '--rate', '501'], '--rate is at most 500 messages per second'],
   ])('answers %j with exit code 2', async (argv, message) => {
     const result = await cli.run(argv);
     expect(result.code).toBe(2);

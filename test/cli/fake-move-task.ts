@@ -22,7 +22,7 @@ import {
  * listing still says RUNNING so callers have to poll.
  */
 export interface MoveTaskFake {
-  starts: Array<{ SourceArn?: string | undefined; DestinationArn?: string | undefined }>;
+  starts: Array<{ SourceArn?: string | undefined; DestinationArn?: string | undefined; MaxNumberOfMessagesPerSecond?: number | undefined }>;
   tasks: ListMessageMoveTasksResultEntry[];
 }
 
@@ -62,7 +62,14 @@ export function withMoveTasks(client: SQSClient, fake: MoveTaskFake = { starts: 
       const input = args.input as Record<string, unknown>;
       if (context.commandName === 'StartMessageMoveTaskCommand') {
         const source = String(input.SourceArn ?? '');
-        fake.starts.push({ SourceArn: input.SourceArn as string, DestinationArn: input.DestinationArn as string | undefined });
+        fake.starts.push({
+          SourceArn: input.SourceArn as string,
+          DestinationArn: input.DestinationArn as string | undefined,
+          MaxNumberOfMessagesPerSecond: input.MaxNumberOfMessagesPerSecond as number | undefined,
+        });
+        const rate = input.MaxNumberOfMessagesPerSecond;
+        if (rate !== undefined && (typeof rate !== 'number' || rate < 1 || rate > 500))
+          throw sqsError('InvalidParameterValue', 'MaxNumberOfMessagesPerSecond must be between 1 and 500.');
         if (fake.tasks.some((t) => t.SourceArn === source && t.Status === 'RUNNING'))
           throw sqsError(
             'UnsupportedOperation',
