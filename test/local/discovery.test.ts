@@ -104,6 +104,16 @@ describe('npm start and --local commands', () => {
     const token = (await readFile(join(dir, 'local-token'), 'utf8')).trim();
     expect(banner).toContain(`  token:       ${token}   (generated once, kept in ${dir}; set WEBHOOK_TOKEN to choose one)`);
     expect(banner).toContain(`(it finds it through ${discoveryFile(dir)})`);
+    // README.md shows this banner: its labelled lines and the CLI hint are the runner's (values differ per run).
+    const readme = await readFile(join(root, 'README.md'), 'utf8');
+    const shown = /`npm start` prints[\s\S]*?```\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const starts = shown
+      .split('\n')
+      .map((l) => /^( {2}[a-z ]+:|[A-Z][^(:]+)/.exec(l)?.[1])
+      .filter((l) => l !== undefined);
+    expect(starts.length).toBeGreaterThan(6);
+    for (const start of starts) expect(banner).toContain(start);
+    expect(shown).toContain('(generated once, kept in ');
 
     const cli = harness({ localRunner: () => readDiscovery(dir) });
     try {
