@@ -92,8 +92,11 @@ function describeKeyCheck(keyCheck: unknown): string {
   }
 }
 
-/** The report printed by `send-test` (pure). */
-export function formatSendTestReport(report: SendTestReport): string {
+/**
+ * The report printed by `send-test` as a terminal shows it (pure). `withHint: false` leaves out the closing "Fix:"
+ * line, which the command writes to stderr (a hint, not data); it is always the last line when present.
+ */
+export function formatSendTestReport(report: SendTestReport, withHint = true): string {
   const { main } = report;
   const query = report.mode === 'verify' ? '?verify=1' : report.mode === 'dry_run' ? '?dry_run=1' : '';
   const lines = [
@@ -122,7 +125,7 @@ export function formatSendTestReport(report: SendTestReport): string {
     }
     lines.push(...issues('Errors:', list(body.errors)));
   }
-  if (!passed(main)) lines.push(hintFor(main, report.timeoutMs));
+  if (!passed(main) && withHint) lines.push(hintFor(main, report.timeoutMs));
 
   const mapped = report.mode === 'dry_run' ? main : report.dryRun;
   if (mapped?.kind === 'response' && mapped.status === 200 && isObject(mapped.body)) {

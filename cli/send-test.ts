@@ -2,7 +2,7 @@ import { FORMAT_HELP, FORMAT_OPTION, format, parse, printJson } from './args.ts'
 import { type CliDeps, EXIT, UsageError } from './io.ts';
 import { localRunner } from './local-runner.ts';
 import { mask } from './mask.ts';
-import { formatSendTestReport, type HttpOutcome, passed, type SendTestReport, sendTestJson } from './send-test-report.ts';
+import { formatSendTestReport, type HttpOutcome, hintFor, passed, type SendTestReport, sendTestJson } from './send-test-report.ts';
 import { connectorUrl } from './template-connector.ts';
 
 export const SEND_TEST_HELP = `Usage: moengage-posthog send-test (--url <base> --token <token> | --local) [--file body.json] [--verify | --dry-run] [--format json]
@@ -110,6 +110,7 @@ export async function runSendTest(argv: readonly string[], deps: CliDeps): Promi
   const mode = values.verify ? 'verify' : values['dry-run'] ? 'dry_run' : 'send';
   const report = await sendTest({ url, token, body, mode, timeoutMs: MOENGAGE_TIMEOUT_MS }, deps);
   if (output === 'json') printJson(deps, sendTestJson(report));
-  else deps.stdout.write(formatSendTestReport(report));
+  else deps.stdout.write(formatSendTestReport(report, false));
+  if (!passed(report.main)) deps.stderr.write(`${hintFor(report.main, report.timeoutMs)}\n`);
   return passed(report.main) ? EXIT.ok : EXIT.failed;
 }

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sendTest } from '../../cli/send-test.ts';
-import { formatSendTestReport } from '../../cli/send-test-report.ts';
+import { formatSendTestReport, hintFor } from '../../cli/send-test-report.ts';
 import { type LocalStack, startLocalStack } from '../../local/runner.ts';
 import { type FakePostHog, startFakePostHog } from '../support/fake-posthog.ts';
 import { type Harness, harness } from './harness.ts';
@@ -77,7 +77,8 @@ describe('send-test against the local runner', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/Verdict: FAIL \(HTTP 401 in \d+ ms\): MoEngage would mark the request Failed\./);
     expect(result.stdout).toContain('  unauthorized: missing or wrong token: send Authorization: Bearer <token>');
-    expect(result.stdout).toContain('Fix: the token is not one of the webhook tokens.');
+    expect(result.stderr).toBe(`${hintFor({ kind: 'response', status: 401, ms: 0, body: {} }, 5000)}\n`);
+    expect(result.stdout).not.toContain('Fix:');
     expect(result.stdout).not.toContain('PostHog events');
   });
 
@@ -87,7 +88,7 @@ describe('send-test against the local runner', () => {
     const result = await cli.run(['send-test', '--url', stack.url, '--token', token, '--file', file]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('Errors:\n  - distinct_id: the distinct_id contains an unrendered MoEngage template');
-    expect(result.stdout).toContain('Fix: change the body as the errors above say');
+    expect(result.stderr).toContain('Fix: change the body as the errors above say');
   });
 
   it('only maps with --dry-run and lists the warnings', async () => {
