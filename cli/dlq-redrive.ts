@@ -10,7 +10,7 @@ import { type QueueTarget, resolveQueues } from './targets.ts';
 const REASONS = ['rejected', 'malformed', 'max_receives'];
 
 /** The outcome of a redrive, as printed (JSON keys snake_case, numbers as numbers). */
-interface Outcome {
+export interface Outcome {
   method: 'move_task' | 'one_by_one';
   moved: number;
   failed: number;

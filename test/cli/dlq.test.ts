@@ -3,6 +3,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { createDeadLetterQueue } from '#shared/delivery/dead-letter';
 import { encodeMessage } from '#shared/queue/message';
 import { approximateCount } from '../../cli/dlq-queue.ts';
+import { summary } from '../../cli/dlq-redrive.ts';
 import { describeDeadLetter, reasonLine, redriveAttributes } from '../../cli/dlq-format.ts';
 import { progressBar } from '../../cli/progress.ts';
 import { explainAwsError, localEndpointFrom } from '../../cli/targets.ts';
@@ -261,9 +262,17 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
       const moved = await drain(sqs, sqs.queueUrl);
       expect(moved).toHaveLength(3);
       expect(moved.filter((m) => m.MessageAttributes?.dlq_reason?.StringValue === 'rejected')).toHaveLength(2);
+      // SQS runs one task per queue at a time: a second start is refused, and said so.
+      fake.tasks.unshift({ Status: 'RUNNING', SourceArn: fake.starts[0]?.SourceArn, TaskHandle: 'other' });
+      const busy = await aws.run(['dlq', 'redrive', '--endpoint', sqs.endpoint, '--yes']);
+      expect(busy).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('the message move task could not run: There is already a task running'),
+      });
+      fake.tasks.shift();
       // A filter needs to look at each message: one by one, no move task.
       await aws.run(['dlq', 'redrive', '--endpoint', sqs.endpoint, '--reason', 'rejected', '--yes']);
-      expect(fake.starts).toHaveLength(1);
+      expect(fake.starts).toHaveLength(2);
     } finally {
       aws.close();
     }
@@ -295,6 +304,31 @@ describe('dlq list and redrive against the local runner queues (fauxqs)', () => 
 });
 
 describe('dead-letter formatting', () => {
+  it.each([
+    [
+      { method: 'move_task', status: 'COMPLETED', moved: 3, failed: 0, not_deleted: 0, left: 0 },
+      'Moved 3 message(s) to the main queue; about 0 left in the dead-letter queue.\n',
+    ],
+    [
+      {
+        method: 'move_task',
+        status: 'FAILED',
+        failure_reason: 'AWS.SimpleQueueService.NonExistentQueue',
+        moved: 1,
+        failed: 0,
+        not_deleted: 0,
+        left: 2,
+      },
+      'Moved 1 message(s) to the main queue; the move task ended FAILED (AWS.SimpleQueueService.NonExistentQueue); about 2 left in the dead-letter queue.\n',
+    ],
+    [
+      { method: 'one_by_one', moved: 2, failed: 1, not_deleted: 1, left: null },
+      'Moved 2 message(s) to the main queue; 1 could not be sent and stay in the dead-letter queue; 1 were sent but not deleted (they will be redriven again; PostHog keeps one copy).\n',
+    ],
+  ] as const)('summary(%j)', (outcome, line) => {
+    expect(summary(outcome)).toBe(line);
+  });
+
   it('copies every attribute except the dlq_* ones', () => {
     const message: Message = {
       MessageAttributes: {
