@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createSqsClient } from '#shared/platform/sqs-client';
@@ -61,7 +62,8 @@ export function processDeps(): CliDeps & { dispose(): void } {
     stdout: output(process.stdout),
     stderr: output(process.stderr),
     env: process.env,
-    now: () => performance.now(),
+    // The wall clock: `delivery pause` writes it as the pause's start, `delivery status` ages messages with it.
+    now: () => Date.now(),
     sleep: async (ms) => {
       await sleep(ms);
     },
@@ -73,6 +75,7 @@ export function processDeps(): CliDeps & { dispose(): void } {
     localRunner: () => readDiscovery(stateDir(process.env)),
     sqs: (target) => track(createSqsClient(clientConfig(target))),
     secretsManager: (target) => track(new SecretsManagerClient(clientConfig(target))),
+    cloudWatch: (target) => track(new CloudWatchClient(clientConfig({ ...target, endpoint: undefined }))),
     stackOutputs: async (stackName, target) => {
       const client = new CloudFormationClient(clientConfig({ ...target, endpoint: undefined }));
       try {

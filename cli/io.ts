@@ -1,3 +1,4 @@
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Discovered } from '../local/discovery.ts';
@@ -24,7 +25,7 @@ export interface CliDeps {
   stdout: Output;
   stderr: Output;
   env: NodeJS.ProcessEnv;
-  /** Milliseconds, for timings shown to the user. */
+  /** Wall-clock milliseconds since the epoch (Date.now): times written and shown, and durations. */
   now(): number;
   /** Waits between polls of a long-running AWS task. */
   sleep(ms: number): Promise<void>;
@@ -37,6 +38,8 @@ export interface CliDeps {
   randomBytes(size: number): Buffer;
   sqs(target: AwsTarget): SQSClient;
   secretsManager(target: AwsTarget): SecretsManagerClient;
+  /** CloudWatch (the main queue's ApproximateAgeOfOldestMessage for `delivery status`). */
+  cloudWatch(target: AwsTarget): Pick<CloudWatchClient, 'send'>;
   /** The local runner (`npm start`) as its discovery file describes it, for --local. */
   localRunner(): Promise<Discovered>;
   /** The outputs of a CloudFormation stack, by output key. */

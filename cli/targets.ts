@@ -115,6 +115,8 @@ export interface QueueTarget {
   dlqUrl: string;
   /** The local runner (fauxqs), not AWS. */
   local: boolean;
+  /** Where the queues are: region and endpoint (for the local runner, its SQS endpoint). */
+  target: AwsTarget;
 }
 
 /** Queue URLs from flags, else the local server's queue list (--local) or the stack's outputs (AWS). */
@@ -125,23 +127,24 @@ export async function resolveQueues(
   const local = flags.local === true;
   if (local && !flags.endpoint && !localEndpointFrom(flags['dlq-url'] ?? flags['queue-url'])) {
     const runner = await localRunner(deps);
-    const sqs = deps.sqs({ local, endpoint: runner.sqsEndpoint });
-    return { sqs, queueUrl: flags['queue-url'] ?? runner.queueUrl, dlqUrl: flags['dlq-url'] ?? runner.dlqUrl, local };
+    const target = { local, endpoint: runner.sqsEndpoint };
+    const sqs = deps.sqs(target);
+    return { sqs, queueUrl: flags['queue-url'] ?? runner.queueUrl, dlqUrl: flags['dlq-url'] ?? runner.dlqUrl, local, target };
   }
   const target = awsTarget(flags, flags['dlq-url'] ?? flags['queue-url']);
   const sqs = deps.sqs(target);
   let queueUrl = flags['queue-url'];
   let dlqUrl = flags['dlq-url'];
-  if (queueUrl && dlqUrl) return { sqs, queueUrl, dlqUrl, local };
+  if (queueUrl && dlqUrl) return { sqs, queueUrl, dlqUrl, local, target };
   if (local) {
     const found = await localQueues(sqs);
-    return { sqs, queueUrl: queueUrl ?? found.queueUrl, dlqUrl: dlqUrl ?? found.dlqUrl, local };
+    return { sqs, queueUrl: queueUrl ?? found.queueUrl, dlqUrl: dlqUrl ?? found.dlqUrl, local, target };
   }
   const stack = flags.stack ?? DEFAULT_STACK;
   const outputs = await outputsOf(flags, deps, target);
   dlqUrl ??= requireOutput(outputs, OUTPUTS.dlq, stack, '--dlq-url');
   queueUrl ??= requireOutput(outputs, OUTPUTS.queue, stack, '--queue-url');
-  return { sqs, queueUrl, dlqUrl, local };
+  return { sqs, queueUrl, dlqUrl, local, target };
 }
 
 /** The local runner has one queue and its `-dlq` (local/sqs-server.ts). */

@@ -73,6 +73,12 @@ export function harness(overrides: Partial<CliDeps> & { tty?: boolean; stacks?: 
       clients.push(client);
       return client;
     },
+    // No CloudWatch unless a test brings its fake (test/support/fake-cloudwatch.ts).
+    cloudWatch: () => ({
+      send: async () => {
+        throw new Error('no CloudWatch in this test');
+      },
+    }),
     // No local runner unless a test says where one is.
     localRunner: async () => ({ missing: 'none', path: '/nonexistent/local-runner.json' }),
     stackOutputs: async (stack) => {
