@@ -52,9 +52,8 @@ export function wideConnectorBody(i: number): string {
   });
 }
 
-export const mappingContext = (requestId: string): MappingContext => ({
+export const mappingContext = (): MappingContext => ({
   now: BENCH_NOW,
-  requestId,
   libVersion: 'bench',
   configuredApiKey: BENCH_API_KEY,
   personlessEvents: new Set(OUTREACH_EVENTS),
@@ -102,7 +101,7 @@ export function queuedEvents(count: number): PostHogEvent[] {
         first_purchase: 'False',
       },
     };
-    const mapped = mapConnectorBody(body, mappingContext(`queued-${i}`));
+    const mapped = mapConnectorBody(body, mappingContext());
     if (!mapped.ok) throw new Error(`benchmark workload does not map: ${JSON.stringify(mapped.errors)}`);
     events.push(...mapped.events);
   }

@@ -132,7 +132,7 @@ export function formatSendTestReport(report: SendTestReport, withHint = true): s
     lines.push(...issues('Warnings (the event was still accepted):', list(mapped.body.warnings)));
     const events = list(mapped.body.events);
     lines.push(
-      `PostHog events (dry run: ${events.length}, exactly as the forwarder sends them${report.mode === 'dry_run' ? '' : "; the dry run's own timestamp, and uuid unless the body has uuid or $insert_id"}):`,
+      `PostHog events (dry run: ${events.length}, exactly as the forwarder sends them${report.mode === 'dry_run' ? '' : "; the dry run's own timestamp unless the body has one"}):`,
     );
     lines.push(JSON.stringify(events, null, 2));
   } else if (mapped !== undefined && report.mode !== 'dry_run') {

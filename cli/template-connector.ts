@@ -117,11 +117,11 @@ export function buildConnectorTemplate(options: TemplateOptions): ConnectorTempl
     const ref = parseAttribute(options.insertId, 'event');
     body.$insert_id = jinja(ref, 'empty');
     notes.push(
-      '$insert_id identifies the occurrence: a re-sent request maps to the same event uuid and PostHog keeps one copy. If the attribute is missing the forwarder ignores the empty $insert_id (warning) and assigns a new uuid.',
+      '$insert_id identifies the occurrence: a re-sent request maps to the same event uuid and PostHog keeps one copy. If the attribute is missing the forwarder ignores the empty $insert_id (warning) and derives the uuid from the body instead.',
     );
   } else if (usesEventAttributes) {
     notes.push(
-      "No $insert_id: this template uses event attributes (event-triggered), and one user may trigger it several times a day. Add --insert-id 'event:<attribute naming the occurrence, e.g. Order ID>' so re-sent requests deduplicate.",
+      "No $insert_id: this template uses event attributes (event-triggered), and one user may trigger it several times a day. Without $insert_id the uuid comes from the body, so two triggers with identical bodies on one day are kept as one event. Add --insert-id 'event:<attribute naming the occurrence, e.g. Order ID>' so each occurrence keeps its own.",
     );
   } else {
     const campaign = slug(options.campaign ?? event.replace(/^\$/, ''));

@@ -1,5 +1,5 @@
 import { describeProblem, templateProblem } from '../mapping/template-hygiene.ts';
-import { type InsertKey, isUuid, uuidForIntake, uuidFromInsertId } from '../mapping/event-id.ts';
+import { type InsertKey, isUuid, uuidFromContent, uuidFromInsertId } from '../mapping/event-id.ts';
 import { normalizeTimestamp } from '../mapping/timestamp.ts';
 import { type FieldIssue, joinPath } from '../mapping/warnings.ts';
 import { TIME_SHIFT_FIELDS } from './schema.ts';
@@ -38,10 +38,11 @@ export function readInsertId(raw: unknown, path: string, warnings: FieldIssue[])
   return String(raw);
 }
 
+/** A valid `uuid` as sent; else from `$insert_id`; else from the event's own JSON and position (`input`, `index`). */
 export function chooseUuid(
   raw: unknown,
   insertKey: InsertKey | undefined,
-  ctx: { now: Date; requestId: string },
+  input: unknown,
   index: number,
   path: string,
   warnings: FieldIssue[],
@@ -54,7 +55,7 @@ export function chooseUuid(
     warnings.push({ path, message: `ignored: ${why}; another id was assigned` });
   }
   if (insertKey !== undefined) return uuidFromInsertId(insertKey);
-  return uuidForIntake(ctx.now, `${ctx.requestId}#${index}`);
+  return uuidFromContent(input, index);
 }
 
 export function chooseTimestamp(

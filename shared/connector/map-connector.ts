@@ -13,8 +13,6 @@ import { checkBodyKey, chooseTimestamp, chooseUuid, ignoredField, readInsertId }
 /** Everything the mapping needs besides the body; time and ids come in, nothing is read from the environment. */
 export interface MappingContext {
   now: Date;
-  /** Seeds the uuid of events that bring none (the API Gateway request id). */
-  requestId: string;
   libVersion: string;
   /** The project key the forwarder sends with; a different `api_key` in the body only yields a warning. */
   configuredApiKey?: string | undefined;
@@ -77,7 +75,7 @@ export function eventPath(body: unknown, index: number): string {
 
 const isBatchBody = (body: unknown): body is Record<string, unknown> => isPlainObject(body) && 'batch' in body && !('event' in body);
 
-/** Maps one event; `prefix` is its path in the body (`batch.3`) and `index` its position (seeds its uuid). */
+/** Maps one event; `prefix` is its path in the body (`batch.3`) and `index` its position (part of its uuid when it brings no id). */
 export function mapConnectorEvent(input: unknown, ctx: MappingContext, index: number, prefix: string): MapResult {
   if (!isPlainObject(input)) {
     return { ok: false, errors: [{ path: prefix || '(body)', message: 'must be a JSON object with "event" and "distinct_id"' }] };
@@ -155,7 +153,7 @@ export function mapConnectorEvent(input: unknown, ctx: MappingContext, index: nu
 
   const insertId = readInsertId(body.$insert_id ?? propsInsertId, at('$insert_id'), warnings);
   const uuidKey = insertId === undefined ? undefined : { insertId, event: body.event, distinctId: distinctId ?? '' };
-  const uuid = chooseUuid(body.uuid, uuidKey, ctx, index, at('uuid'), warnings);
+  const uuid = chooseUuid(body.uuid, uuidKey, input, index, at('uuid'), warnings);
   const timestamp = chooseTimestamp(body.timestamp, ctx.now, at('timestamp'), errors, warnings);
 
   if (errors.length > 0 || distinctId === undefined) return { ok: false, errors };

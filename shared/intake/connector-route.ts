@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type QueueMessage, sizeProblem } from '../queue/message.ts';
 import { json } from './http-response.ts';
 import { isQueryFlagOn } from './query-params.ts';
-import { type IntakeDeps, type Outcome, reject, unavailable } from './dependencies.ts';
+import { type IntakeDeps, type Outcome, queueUnavailable, reject, unavailable } from './dependencies.ts';
 import { eventPath, mapConnectorBody } from '../connector/map-connector.ts';
 import { count } from '../platform/observability.ts';
 import { summarize } from '../posthog/event.ts';
@@ -29,7 +29,6 @@ export async function handleConnector(event: APIGatewayProxyEventV2, deps: Intak
   const now = deps.now();
   const mapped = mapConnectorBody(body.value, {
     now,
-    requestId: event.requestContext.requestId,
     libVersion: deps.libVersion,
     configuredApiKey: apiKey,
     personlessEvents: deps.config.personlessEvents,
@@ -54,8 +53,8 @@ export async function handleConnector(event: APIGatewayProxyEventV2, deps: Intak
   try {
     await deps.queue.enqueue(messages);
   } catch (error) {
-    // QueueUnavailableError, or anything else the SQS client threw: nothing is acknowledged unless queued.
-    return unavailable('queue_unavailable', 'the queue is unavailable; retry later', error);
+    // QueueUnavailableError, or anything else the SQS client threw: a 503 that says how many were queued anyway.
+    return queueUnavailable(error);
   }
   count(deps.metrics, 'Queued', events.length);
   const response = json(200, { status: 'ok', queued: events.length, events: events.map(summarize), warnings });

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Config } from '../platform/config.ts';
-import type { EventQueue } from '../queue/event-queue.ts';
+import { type EventQueue, QueueUnavailableError } from '../queue/event-queue.ts';
 import { type HttpResponse, json, rejected } from './http-response.ts';
 import type { SendResult } from '../posthog/capture-client.ts';
 import type { PostHogEvent } from '../posthog/event.ts';
@@ -52,5 +52,22 @@ export function unavailable(reason: string, message: string, error: unknown): Ou
     outcome: 'failed',
     reason,
     log: { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) },
+  };
+}
+
+/**
+ * 503 for a failed enqueue. When some events were queued before the failure the answer says how many instead of
+ * "nothing was accepted": a resend of the same request maps to the same uuids, so PostHog keeps one copy of those.
+ */
+export function queueUnavailable(error: unknown, log: Record<string, unknown> = {}): Outcome {
+  const outcome = unavailable('queue_unavailable', 'the queue is unavailable; retry later', error);
+  if (!(error instanceof QueueUnavailableError) || error.queued === 0) return { ...outcome, log: { ...outcome.log, ...log } };
+  const message =
+    `the queue failed after ${error.queued} of ${error.total} event(s) were queued; resend the same request: ` +
+    'it maps to the same uuids, so PostHog keeps one copy of each event queued twice';
+  return {
+    ...outcome,
+    response: json(503, { status: 'unavailable', message, queued: error.queued }, { 'retry-after': '5' }),
+    log: { ...outcome.log, ...log, queued: error.queued },
   };
 }

@@ -3,7 +3,7 @@ import type { Config } from '../platform/config.ts';
 import { type QueueMessage, sizeProblem } from '../queue/message.ts';
 import { json } from './http-response.ts';
 import { isQueryFlagOn } from './query-params.ts';
-import { type IntakeDeps, type Outcome, reject, unavailable } from './dependencies.ts';
+import { type IntakeDeps, type Outcome, queueUnavailable, reject } from './dependencies.ts';
 import { type MappedStreamsEvent, mapStreamsBatch, type StreamsRejection } from '../streams/map-streams.ts';
 import { count, countWithDimension } from '../platform/observability.ts';
 import { summarize } from '../posthog/event.ts';
@@ -72,8 +72,7 @@ export async function handleStreams(event: APIGatewayProxyEventV2, deps: Streams
     await deps.queue.enqueue(accepted);
   } catch (error) {
     // QueueUnavailableError, or anything else the SQS client threw: nothing is acknowledged unless queued (as connector).
-    const outcome = unavailable('queue_unavailable', 'the queue is unavailable; retry later', error);
-    return { ...outcome, log: { ...outcome.log, moe_request_id: mapped.requestId } };
+    return queueUnavailable(error, { moe_request_id: mapped.requestId });
   }
   count(deps.metrics, 'Queued', events.length);
   return {

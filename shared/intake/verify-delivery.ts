@@ -63,7 +63,7 @@ function captureFailed(
   log: Record<string, unknown>,
 ): Outcome {
   const status = sent.status === undefined ? '' : ` (HTTP ${sent.status})`;
-  const maybeStored = sent.failure === 'timeout' ? ` PostHog may still have stored the event(s): ${resendAdvice(events)}` : '';
+  const maybeStored = sent.failure === 'timeout' ? ` PostHog may still have stored the event(s); ${RESEND_ADVICE}` : '';
   const body = {
     status: 'verify_failed',
     stage: 'capture',
@@ -77,10 +77,5 @@ function captureFailed(
   return { response: json(502, body), outcome: 'failed', reason: 'verify_rejected', log: { ...log, posthog_status: sent.status } };
 }
 
-/** Whether re-sending the same body is safe: only events with a fixed uuid (`uuid` or `$insert_id`) deduplicate. */
-function resendAdvice(events: PostHogEvent[]): string {
-  const unfixed = events.filter((e) => e.properties.$insert_id === undefined).length;
-  return unfixed === 0
-    ? 're-sending the same body is safe (its $insert_id gives the same uuid, so PostHog keeps one copy).'
-    : `look in PostHog (Activity → Events) before re-sending: ${unfixed} event(s) have no $insert_id, so unless the body fixes their uuid a re-send gets a new one and may be stored twice.`;
-}
+/** Re-sending the same body is safe: every uuid is a function of the body alone (docs/mapping.md, "uuid"). */
+const RESEND_ADVICE = 're-sending the same body is safe: it maps to the same uuids, so PostHog keeps one copy of each event.';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
+import { v5 as uuidv5 } from 'uuid';
 
 /** Namespace of this forwarder's name-based (v5) uuids. Never change it: it would break deduplication. */
 export const UUID_NAMESPACE = 'a3c5e0f2-6a0b-4c47-9a55-7f1e2d6b8c41';
@@ -27,11 +27,17 @@ export interface InsertKey {
 export const uuidFromInsertId = (key: InsertKey): string =>
   uuidFromKey(JSON.stringify(['insert_id', key.event, key.distinctId, key.insertId]));
 
+/** SHA-256 (hex) of an event's own JSON as it arrived: what names an event that brings no id. */
+export const contentDigest = (raw: unknown): string =>
+  createHash('sha256')
+    .update(JSON.stringify(raw) ?? '')
+    .digest('hex');
+
 /**
- * A time-ordered UUIDv7 for an event that brought no id. Its random part is derived from the request id and the
- * event's position, so mapping stays pure: the same request at the same intake time yields the same uuid.
+ * The uuid of a connector event that brings neither `uuid` nor `$insert_id`: from the event's JSON as it arrived and
+ * its position in the request, nothing else. A re-sent request (MoEngage's retry after a 503 or a timeout, a campaign
+ * re-run) therefore maps to the same uuids, and PostHog keeps one copy; the price is that two occurrences whose
+ * bodies are byte-identical are one event to PostHog when they land on the same UTC day (docs/mapping.md, "uuid").
+ * Never change this rule lightly: re-sent requests would get new uuids once.
  */
-export function uuidForIntake(now: Date, seed: string): string {
-  const random = createHash('sha256').update(seed).digest().subarray(0, 16);
-  return uuidv7({ msecs: now.getTime(), random: new Uint8Array(random) });
-}
+export const uuidFromContent = (raw: unknown, index: number): string => uuidFromKey(JSON.stringify(['content', index, contentDigest(raw)]));

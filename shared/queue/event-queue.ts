@@ -11,6 +11,14 @@ export interface EventQueue {
 
 export class QueueUnavailableError extends Error {
   override name = 'QueueUnavailableError';
+  /** Events the queue confirmed before the failure, of `total` (0 of 0 when unknown). */
+  readonly queued: number;
+  readonly total: number;
+  constructor(message: string, options: { queued?: number; total?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.queued = options.queued ?? 0;
+    this.total = options.total ?? 0;
+  }
 }
 
 /** Splits entries into SendMessageBatch calls of at most 10 entries and 1 MiB. */
@@ -19,9 +27,10 @@ export const planBatches = (entries: readonly SendMessageBatchRequestEntry[], si
 
 /**
  * Queues with SendMessageBatch (calls in parallel); failed entries are retried once, then the enqueue fails naming
- * how many events were queued anyway. SQS has no transaction across calls: the intake answers 503 and the resent
- * request queues those events again, which PostHog deduplicates only for events whose uuid is stable across retries
- * (a `uuid`, `$insert_id` or Streams `event_uuid`); events without one can be duplicated (issue 19, defect 2).
+ * how many events were queued anyway. SQS has no transaction across calls, so a request is all or nothing in PostHog
+ * rather than in the queue: the intake answers 503 naming what was queued, the resent request queues those events
+ * again, and every event's uuid is a function of the request body alone, so PostHog keeps one copy of each
+ * (docs/architecture.md, "Delivery semantics").
  */
 export function createSqsEventQueue(deps: { sqs: SQSClient; queueUrl: string }): EventQueue {
   const send = async (entries: SendMessageBatchRequestEntry[]): Promise<SendMessageBatchRequestEntry[]> => {
@@ -49,6 +58,8 @@ export function createSqsEventQueue(deps: { sqs: SQSClient; queueUrl: string }):
       if (!failure) return;
       const queued = results.reduce((n, r, i) => n + (r.status === 'fulfilled' ? (batches[i]?.length ?? 0) : 0), 0);
       throw new QueueUnavailableError(`${queued} of ${entries.length} event(s) were queued before the failure; a retry queues them again`, {
+        queued,
+        total: entries.length,
         cause: failure.reason,
       });
     },

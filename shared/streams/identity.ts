@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { uuidFromKey } from '../mapping/event-id.ts';
+import { contentDigest, uuidFromKey } from '../mapping/event-id.ts';
 import type { StreamsEvent } from './schema.ts';
 import { templateProblem } from '../mapping/template-hygiene.ts';
 import type { FieldIssue } from '../mapping/warnings.ts';
@@ -77,5 +76,5 @@ export function streamsUuid(
     return uuidFromKey(`${batch.requestId}#${index}`);
   }
   warnings.push({ path, message: 'missing, and so is moe_request_id: the uuid was derived from the event content' });
-  return uuidFromKey(`sha256:${createHash('sha256').update(JSON.stringify(raw)).digest('hex')}`);
+  return uuidFromKey(`sha256:${contentDigest(raw)}`);
 }

@@ -11,9 +11,8 @@ import { intakeDeps, TOKEN } from './support/intake-deps.ts';
 // A fixed seed keeps the suite deterministic; change it locally to explore more inputs.
 fc.configureGlobal({ seed: 20261123 });
 
-const ctx = (now: Date, requestId: string): MappingContext => ({
+const ctx = (now: Date): MappingContext => ({
   now,
-  requestId,
   libVersion: '0.1.0',
   configuredApiKey: 'phc_forwarder_project_key',
   personlessEvents: new Set(OUTREACH_EVENTS),
@@ -65,7 +64,7 @@ describe('properties', () => {
   it('the mapper returns events or errors for any JSON value, never throws', () => {
     fc.assert(
       fc.property(anyBody, (body) => {
-        const result = mapConnectorBody(JSON.parse(JSON.stringify(body)), ctx(NOW, 'req'));
+        const result = mapConnectorBody(JSON.parse(JSON.stringify(body)), ctx(NOW));
         if (result.ok) {
           expect(result.events.length).toBeGreaterThan(0);
           for (const event of result.events) {
@@ -148,20 +147,22 @@ describe('properties', () => {
     );
   });
 
-  it('the same input and intake time always yield the same uuid; another request id another uuid', () => {
+  it('a re-sent body maps to the same uuids at any later intake time; another position in the request, another uuid', () => {
     fc.assert(
       fc.property(
         connectorBody,
-        fc.string({ minLength: 1 }),
         fc.date({ min: new Date(0), max: new Date('9999-01-01'), noInvalidDate: true }),
-        (body, requestId, now) => {
-          const first = mapConnectorBody(structuredClone(body), ctx(now, requestId));
-          const second = mapConnectorBody(structuredClone(body), ctx(now, requestId));
-          expect(second).toEqual(first);
-          const other = mapConnectorBody(structuredClone(body), ctx(now, `${requestId}-retry`));
-          if (first.ok && other.ok && body.uuid === undefined && body.$insert_id === undefined) {
-            expect(other.events[0]?.uuid).not.toBe(first.events[0]?.uuid);
-          }
+        fc.integer({ min: 1, max: 3_600_000 }),
+        (body, now, laterMs) => {
+          const first = mapConnectorBody(structuredClone(body), ctx(now));
+          expect(mapConnectorBody(structuredClone(body), ctx(now))).toEqual(first);
+          const retry = mapConnectorBody(structuredClone(body), ctx(new Date(now.getTime() + laterMs)));
+          if (!first.ok || !retry.ok) return;
+          expect(retry.events.map((e) => e.uuid)).toEqual(first.events.map((e) => e.uuid));
+          const pair = mapConnectorBody({ batch: [structuredClone(body), structuredClone(body)] }, ctx(now));
+          const [a, b] = pair.ok ? pair.events : [];
+          const keptUuid = typeof body.uuid === 'string' && a?.uuid === body.uuid.trim().toLowerCase();
+          if (a && b && a.properties.$insert_id === undefined && !keptUuid) expect(b.uuid).not.toBe(a.uuid);
         },
       ),
       { numRuns: 500 },
@@ -171,7 +172,7 @@ describe('properties', () => {
   it('an accepted event never carries template text or an empty-like value', () => {
     fc.assert(
       fc.property(connectorBody, (body) => {
-        const result = mapConnectorBody(JSON.parse(JSON.stringify(body)), ctx(NOW, 'req'));
+        const result = mapConnectorBody(JSON.parse(JSON.stringify(body)), ctx(NOW));
         if (!result.ok) return;
         const strings: string[] = [];
         const walk = (v: unknown): void => {
@@ -189,7 +190,7 @@ describe('properties', () => {
   it('no input pollutes Object.prototype', () => {
     fc.assert(
       fc.property(anyBody, fc.string(), (body, form) => {
-        mapConnectorBody(JSON.parse(JSON.stringify(body)), ctx(NOW, 'req'));
+        mapConnectorBody(JSON.parse(JSON.stringify(body)), ctx(NOW));
         parseForm(`__proto__.x=1&properties.__proto__=2&${form}`);
         expect(Object.keys(Object.prototype)).toEqual([]);
         expect(({} as Record<string, unknown>).x).toBeUndefined();

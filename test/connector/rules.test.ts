@@ -10,7 +10,6 @@ import { normalizeTimestamp } from '#shared/mapping/timestamp';
 
 const ctx = (overrides: Partial<MappingContext> = {}): MappingContext => ({
   now: new Date('2026-11-23T16:00:00.000Z'),
-  requestId: 'req-1',
   libVersion: '0.1.0',
   configuredApiKey: 'phc_forwarder_project_key',
   personlessEvents: new Set(OUTREACH_EVENTS),
@@ -289,6 +288,39 @@ describe('mapping rules that need more than one field', () => {
     expect(uuidOf({ event: 'order_completed', distinct_id: 'u1', $insert_id: 'ORD-1' })).toBe(completed);
     expect(uuidOf({ event: 'order_shipped', distinct_id: 'u1', $insert_id: 'ORD-1' })).not.toBe(completed);
     expect(uuidOf({ event: 'order_completed', distinct_id: 'u2', $insert_id: 'ORD-1' })).not.toBe(completed);
+  });
+
+  // Expected uuids computed independently with Python: digest = hashlib.sha256(json.dumps(event, separators=(',', ':'),
+  // ensure_ascii=False).encode()).hexdigest(); uuid.uuid5(UUID('a3c5e0f2-…'), json.dumps(['content', position, digest],
+  // separators=(',', ':'))).
+  it('derives the uuid of an event without uuid or $insert_id from its own JSON and position, never from the time', () => {
+    const later = { now: new Date('2026-11-24T09:00:00.000Z') };
+    expect(map({ event: 'x', distinct_id: 'u' })).toMatchObject({ ok: true, events: [{ uuid: 'ee0ca401-c254-5095-b652-3936d7d59320' }] });
+    expect(map({ event: 'x', distinct_id: 'u' }, later)).toMatchObject({
+      ok: true,
+      events: [{ uuid: 'ee0ca401-c254-5095-b652-3936d7d59320' }],
+    });
+    // Two identical events in one request are two events: the position tells them apart.
+    expect(
+      map({
+        batch: [
+          { event: 'x', distinct_id: 'u' },
+          { event: 'x', distinct_id: 'u' },
+        ],
+      }),
+    ).toMatchObject({
+      ok: true,
+      events: [{ uuid: 'ee0ca401-c254-5095-b652-3936d7d59320' }, { uuid: '99fd2885-7fdb-5d4b-8d56-67fa94f98dd0' }],
+    });
+    // A timestamp the template renders is part of the body, so two occurrences at different times differ.
+    expect(map({ event: 'x', distinct_id: 'u', timestamp: '2026-11-23T10:00:00Z' })).toMatchObject({
+      ok: true,
+      events: [{ uuid: '370fd7f6-866d-564d-a1ef-2c5d2f186267' }],
+    });
+    expect(map({ event: 'purchase_completed', distinct_id: 'user-123', properties: { amount: '19.99', currency: 'EUR' } })).toMatchObject({
+      ok: true,
+      events: [{ uuid: '22837e6c-bf4e-511b-8606-ee6ef20402b3' }],
+    });
   });
 
   it('never suggests |default for an unrendered id (a default would merge users into one person)', () => {
