@@ -8,7 +8,7 @@ import { ForwarderStack } from './forwarder-stack.ts';
  * during synthesis: any unacknowledged finding fails `cdk synth` and `cdk deploy`.
  */
 export function buildForwarderApp(app: App): ForwarderStack {
-  const config = resolveStackConfig((key) => app.node.tryGetContext(key));
+  const config = resolveStackConfig((key) => app.node.tryGetContext(key), Object.keys(app.node.getAllContext()));
   const stack = new ForwarderStack(app, stackName(config.stage), {
     config,
     description: `MoEngage → PostHog forwarder (${config.stage})`,

@@ -4,13 +4,15 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { QUEUE_SETTINGS } from '../shared/queue/settings.ts';
 import type { StackConfig } from './config.ts';
+import { settingsEnvironment } from './settings.ts';
 import { type FunctionObservability, ServiceFunction } from './function-defaults.ts';
 import type { EventQueues, StageSecrets } from './storage.ts';
 
 /** Sizing, justified in docs/deploy.md ("Sizing"). */
 export const SIZING = {
   intake: { memoryMb: 512, timeoutSeconds: 6, posthogTimeoutMs: 4_000 },
-  forwarder: { memoryMb: 512, timeoutSeconds: QUEUE_SETTINGS.forwarderTimeoutSeconds, posthogTimeoutMs: 10_000 },
+  // The forwarder's PostHog timeout is a setting (posthogTimeoutMs, infra/function-settings.ts).
+  forwarder: { memoryMb: 512, timeoutSeconds: QUEUE_SETTINGS.forwarderTimeoutSeconds },
 } as const;
 
 /** What every pipeline function shares: the stage's settings, where its metrics and logs go, its queues and secrets. */
@@ -37,6 +39,7 @@ export function createIntake(scope: Construct, context: PipelineContext): Servic
       WEBHOOK_TOKENS_SECRET: webhookTokens.secretArn,
       QUEUE_URL: queue.queueUrl,
       POSTHOG_TIMEOUT_MS: String(SIZING.intake.posthogTimeoutMs),
+      ...settingsEnvironment(config, 'intake'),
     },
   });
   posthogApiKey.grantRead(intake.role);
@@ -45,18 +48,14 @@ export function createIntake(scope: Construct, context: PipelineContext): Servic
   return intake;
 }
 
-/** The forwarder and the outage prober deliver alike: the same PostHog, key, queues and timings. */
+/** The forwarder and the outage prober deliver alike: the same PostHog, key, queues and delivery settings. */
 export function deliveryEnvironment({ config, queue, deadLetterQueue, posthogApiKey }: PipelineContext): Record<string, string> {
   return {
     POSTHOG_HOST: config.posthogHost,
     POSTHOG_API_KEY_SECRET: posthogApiKey.secretArn,
     QUEUE_URL: queue.queueUrl,
     DLQ_URL: deadLetterQueue.queueUrl,
-    POSTHOG_TIMEOUT_MS: String(SIZING.forwarder.posthogTimeoutMs),
-    RETRY_BASE_SECONDS: String(config.retryBaseSeconds),
-    RETRY_MAX_SECONDS: String(config.retryMaxSeconds),
-    OUTAGE_PROBE_SECONDS: String(config.outageProbeSeconds),
-    MAX_RECEIVE_COUNT: String(config.maxReceiveCount),
+    ...settingsEnvironment(config, 'delivery'),
   };
 }
 

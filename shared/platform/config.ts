@@ -2,20 +2,8 @@ import * as z from 'zod';
 import { OUTREACH_EVENTS } from '../mapping/outreach-events.ts';
 import { resolvePostHogHost } from '../posthog/host.ts';
 import type { StreamsOptions } from '../streams/map-streams.ts';
-import { DEFAULT_OUTAGE_SETTINGS, type OutageSettings } from '../delivery/outage.ts';
-import { MAX_RETRY_VISIBILITY_SECONDS } from '../delivery/visibility.ts';
-import { QUEUE_SETTINGS } from '../queue/settings.ts';
-
-const list = (value: string | undefined): string[] =>
-  (value ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-
-const flag = z
-  .enum(['', '0', '1', 'false', 'true'])
-  .default('')
-  .transform((v) => v === '1' || v === 'true');
+import type { OutageSettings } from '../delivery/outage.ts';
+import { ENV_SETTINGS, listSetting as list } from './env-settings.ts';
 
 const EnvSchema = z
   .object({
@@ -31,24 +19,7 @@ const EnvSchema = z
     WEBHOOK_TOKENS_SECRET: z.string().min(1).optional(),
     QUEUE_URL: z.url().optional(),
     DLQ_URL: z.url().optional(),
-    MAX_BODY_BYTES: z.coerce
-      .number()
-      .int()
-      .min(1024)
-      .max(10 * 1024 * 1024)
-      .default(1024 * 1024),
-    POSTHOG_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
-    STRICT_MODE: flag,
-    PERSONLESS_EVENTS: z.string().optional(),
-    SECRETS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
-    STREAMS_EVENT_NAME: z.enum(['event_name', 'event_code'], { error: 'must be "event_name" or "event_code"' }).default('event_name'),
-    STREAMS_INCLUDE_CHANNEL_ADDRESSES: flag,
-    STREAMS_USER_ATTRIBUTES: z.enum(['set_once', 'set', 'none'], { error: 'must be "set_once", "set" or "none"' }).default('set_once'),
-    STREAMS_MOENGAGE_USER_ID_PERSONS: flag,
-    RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(DEFAULT_OUTAGE_SETTINGS.retryBaseSeconds),
-    RETRY_MAX_SECONDS: z.coerce.number().int().min(1).max(MAX_RETRY_VISIBILITY_SECONDS).default(DEFAULT_OUTAGE_SETTINGS.retryMaxSeconds),
-    OUTAGE_PROBE_SECONDS: z.coerce.number().int().min(1).max(3600).default(DEFAULT_OUTAGE_SETTINGS.probeSeconds),
-    MAX_RECEIVE_COUNT: z.coerce.number().int().min(3).max(1000).default(QUEUE_SETTINGS.maxReceiveCount),
+    ...ENV_SETTINGS,
   })
   .refine((env) => env.RETRY_MAX_SECONDS >= env.RETRY_BASE_SECONDS, {
     path: ['RETRY_MAX_SECONDS'],

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { resolveStackConfig } from '../../infra/config.ts';
 import { SIZING } from '../../infra/pipeline-functions.ts';
 import { POSTHOG_KEY_PLACEHOLDER, secretNames } from '../../infra/storage.ts';
 import { QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
@@ -88,8 +89,9 @@ describe('ForwarderStack (defaults)', () => {
       expect(fn(ids.forwarder)).toMatchObject({ MemorySize: SIZING.forwarder.memoryMb, Timeout: SIZING.forwarder.timeoutSeconds });
       // MoEngage waits 5 s for a connector answer; ?verify=1 must give up on PostHog before the intake times out.
       expect(SIZING.intake.posthogTimeoutMs).toBeLessThan(SIZING.intake.timeoutSeconds * 1000);
-      // Three 10 s attempts plus backoff must fit in the forwarder timeout.
-      expect(3 * SIZING.forwarder.posthogTimeoutMs + 5_000).toBeLessThan(SIZING.forwarder.timeoutSeconds * 1000);
+      // Three attempts at the longest posthogTimeoutMs the stack accepts, plus backoff, fit in the forwarder timeout.
+      expect(() => resolveStackConfig((key) => ({ posthogHost: 'eu', posthogTimeoutMs: '15001' })[key])).toThrow(/posthogTimeoutMs/);
+      expect(3 * 15_000 + 5_000).toBeLessThan(SIZING.forwarder.timeoutSeconds * 1000);
     });
 
     it('carry the Powertools service name and the stage metrics namespace', () => {
@@ -108,6 +110,13 @@ describe('ForwarderStack (defaults)', () => {
         WEBHOOK_TOKENS_SECRET: { Ref: ids.webhookTokens },
         QUEUE_URL: { Ref: ids.queue },
         POSTHOG_TIMEOUT_MS: String(SIZING.intake.posthogTimeoutMs),
+        MAX_BODY_BYTES: '1048576',
+        STRICT_MODE: 'false',
+        SECRETS_MAX_AGE_SECONDS: '60',
+        STREAMS_EVENT_NAME: 'event_name',
+        STREAMS_INCLUDE_CHANNEL_ADDRESSES: 'false',
+        STREAMS_USER_ATTRIBUTES: 'set_once',
+        STREAMS_MOENGAGE_USER_ID_PERSONS: 'false',
       });
       expect(env(ids.forwarder)).toEqual({
         NODE_OPTIONS: '--enable-source-maps',
@@ -118,7 +127,8 @@ describe('ForwarderStack (defaults)', () => {
         POSTHOG_API_KEY_SECRET: { Ref: ids.posthogKey },
         QUEUE_URL: { Ref: ids.queue },
         DLQ_URL: { Ref: ids.dlq },
-        POSTHOG_TIMEOUT_MS: String(SIZING.forwarder.posthogTimeoutMs),
+        POSTHOG_TIMEOUT_MS: '10000',
+        SECRETS_MAX_AGE_SECONDS: '60',
         RETRY_BASE_SECONDS: '60',
         RETRY_MAX_SECONDS: '900',
         OUTAGE_PROBE_SECONDS: '60',
