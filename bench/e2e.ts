@@ -25,6 +25,8 @@ export interface EndToEndResult {
   requestsPerSecond: Spread;
   p50: Spread;
   p99: Spread;
+  /** GET /v1/health at the same load (connections, run length), before the connector runs; absent in older results. */
+  health?: { requestsPerSecond: Spread; p99: Spread };
   maxLatency: number;
   paced: { rate: number; runs: number; seconds: number; requestsPerSecond: Spread; p50: Spread; p99: Spread };
   requests: number;
@@ -87,12 +89,11 @@ export async function benchEndToEnd(options: EndToEndOptions, progress: (line: s
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const results: autocannon.Result[] = [];
     const body = smallConnectorBody(1);
-    const load = (seconds: number, overallRate?: number) =>
+    const load = (seconds: number) =>
       autocannon({
         url: `${url}/v1/connector`,
         connections: options.connections,
         duration: seconds,
-        ...(overallRate ? { overallRate } : {}),
         requests: [
           {
             method: 'POST',
@@ -104,9 +105,36 @@ export async function benchEndToEnd(options: EndToEndOptions, progress: (line: s
           },
         ],
       });
+    // The runner's floor at this load: its health route answers without the intake's work (no body, no queue).
+    const health = (seconds: number) => autocannon({ url: `${url}/v1/health`, connections: options.connections, duration: seconds });
+    const healthRuns: autocannon.Result[] = [];
+    // Waits until every accepted uuid has arrived (a count is not enough: requests cut off at the end of an
+    // autocannon run are delivered too without being counted as accepted), or the deadline passes.
+    const delivered = async (deadline: number) => {
+      const notYetReceived = (uuids: string[]) => {
+        const got = new Set(uuids);
+        return [...accepted].some((u) => !got.has(u));
+      };
+      let stats = await fake.stats();
+      while (notYetReceived(stats.uuids) && performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        stats = await fake.stats();
+      }
+      return stats;
+    };
     const warmup = await load(options.warmupSeconds);
     progress(`  end to end warm-up: ${Math.round(warmup.requests.average).toLocaleString('en-US')} req/s (not counted)`);
+    // Health first, once the warm-up's events are delivered, so the forwarder's backlog does not weigh on it.
+    await delivered(performance.now() + options.drainTimeoutMs);
     const cpuStart = await cpu();
+    for (let run = 1; run <= options.runs; run++) {
+      const floor = await health(options.seconds);
+      healthRuns.push(floor);
+      progress(
+        `  health run ${run}/${options.runs}: ${Math.round(floor.requests.average).toLocaleString('en-US')} req/s, p99 ${floor.latency.p99} ms`,
+      );
+    }
+    const healthCpuSeconds = (await cpu()) - cpuStart;
     for (let run = 1; run <= options.runs; run++) {
       const result = await load(options.seconds);
       results.push(result);
@@ -124,21 +152,10 @@ export async function benchEndToEnd(options: EndToEndOptions, progress: (line: s
       );
     }
     const loadEnded = performance.now();
-    const deadline = loadEnded + options.drainTimeoutMs;
-    // Wait until every accepted uuid has arrived (a count is not enough: requests cut off at the end of an
-    // autocannon run are delivered too without being counted as accepted).
-    const notYetReceived = (uuids: string[]) => {
-      const got = new Set(uuids);
-      return [...accepted].some((u) => !got.has(u));
-    };
-    let received = await fake.stats();
-    while (notYetReceived(received.uuids) && performance.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      received = await fake.stats();
-    }
+    const received = await delivered(loadEnded + options.drainTimeoutMs);
     const drainSeconds = (performance.now() - loadEnded) / 1000;
     // CPU from the end of the warm-up until everything is delivered, per request sent in that time.
-    const cpuSeconds = (await cpu()) - cpuStart;
+    const cpuSeconds = (await cpu()) - cpuStart - healthCpuSeconds;
     const counted = results.reduce((n, r) => n + r.requests.total, 0) + paced.reduce((n, r) => n + r.total, 0);
     const got = new Set(received.uuids);
     const missing = [...accepted].filter((u) => !got.has(u)).length;
@@ -153,6 +170,7 @@ export async function benchEndToEnd(options: EndToEndOptions, progress: (line: s
       requestsPerSecond: spread(results.map((r) => r.requests.average)),
       p50: spread(results.map((r) => r.latency.p50)),
       p99: spread(results.map((r) => r.latency.p99)),
+      health: { requestsPerSecond: spread(healthRuns.map((r) => r.requests.average)), p99: spread(healthRuns.map((r) => r.latency.p99)) },
       maxLatency: Math.max(...results.map((r) => r.latency.max)),
       paced: {
         ...options.paced,

@@ -23,6 +23,11 @@ export function endToEndSection(r: BenchResults, t: Targets): string[] {
     '|---|---:|---:|---:|',
     `| ${e.connections} connections, as fast as answered (${e.runs} × ${e.seconds} s) | ${fmtSpread(e.requestsPerSecond)} | ${ms(e.p50)} | ${ms(e.p99)} |`,
     `| Paced at ${fmt(e.paced.rate)} requests/s (${e.paced.runs} × ${e.paced.seconds} s) | ${fmtSpread(e.paced.requestsPerSecond)} | ${ms(e.paced.p50)} | ${ms(e.paced.p99)} |`,
+    ...(e.health
+      ? [
+          `| \`GET /v1/health\`, ${e.connections} connections (${e.runs} × ${e.seconds} s, before the connector runs) | ${fmtSpread(e.health.requestsPerSecond)} | | ${ms(e.health.p99)} |`,
+        ]
+      : []),
     '',
     '| Requests answered (all runs) | Non-2xx | Errors/timeouts | Accepted (200) | Received at fake | Lost | Received, answer unread | Sent, answer unread | Duplicates | Drain after load (s) |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -33,6 +38,11 @@ export function endToEndSection(r: BenchResults, t: Targets): string[] {
     'as accepted; the received surplus stays within the number sent but unread.',
     `Every accepted event reached the fake: ${yes(e.missing === 0)}. p99 < 50 ms at saturation: ${yes(t.p99)};`,
     `paced at ${fmt(e.paced.rate)} requests/s: ${yes(e.paced.p99.median < 50)}.`,
+    ...(e.health
+      ? [
+          `p99 at ${e.connections} connections within 60 ms of the runner's own \`/v1/health\` p99 at the same load (medians ${fmt(e.p99.median, 1)} ms against ${fmt(e.health.p99.median, 1)} ms): ${yes(t.p99VsHealth)}.`,
+        ]
+      : []),
     `The runner process used ${fmt(e.serverCpuMicrosPerEvent)} µs of CPU per request (adapter, intake, AWS SDK,`,
     `fauxqs, poller and forwarder together), so on this machine one core caps it near ${fmt(e.requestsPerSecond.median)} requests/s and the`,
     'latency at saturation is mostly queueing behind that CPU; in AWS each intake instance handles one request at a time.',

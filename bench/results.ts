@@ -50,6 +50,7 @@ export function targets(r: BenchResults) {
     rttVsPerEvent: ratio(r.forwardingRtt.rows, 'forwarder', 'per-event-keepalive'),
     forwarderLoss: forwarder ? forwarder.missing : Number.NaN,
     p99: r.endToEnd.p99.median < 50,
+    p99VsHealth: r.endToEnd.health ? r.endToEnd.p99.median - r.endToEnd.health.p99.median <= 60 : false,
     e2eLoss: r.endToEnd.missing,
     intakeSize: intake ? intake.bundleBytes <= 500_000 : false,
     intakeInit: intake ? intake.initMs.median <= 100 : false,

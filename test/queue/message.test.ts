@@ -89,3 +89,53 @@ describe('a failed enqueue', () => {
     expect(calls).toEqual([10, 10, 5, 10]);
   });
 });
+
+describe('enqueues in the same event-loop turn', () => {
+  /** A client that records each SendMessageBatch call's entry ids and refuses the entries `refuse` picks. */
+  const recordingClient = (refuse: (call: number) => boolean = () => false) => {
+    const calls: string[][] = [];
+    const client = {
+      send: async (command: SendMessageBatchCommand) => {
+        const entries = command.input.Entries ?? [];
+        calls.push(entries.map((e) => e.Id ?? ''));
+        if (refuse(calls.length)) return { Failed: entries.map((e) => ({ Id: e.Id })), Successful: [] };
+        return { Failed: [], Successful: entries.map((e) => ({ Id: e.Id })) };
+      },
+    } as unknown as SQSClient;
+    return { client, calls };
+  };
+
+  it('share SendMessageBatch calls, with distinct entry ids, and each resolves', async () => {
+    const { client, calls } = recordingClient();
+    const queue = createSqsEventQueue({ sqs: client, queueUrl: 'q' });
+    await Promise.all([queue.enqueue([message('a'), message('b')]), queue.enqueue([message('c')]), queue.enqueue([message('d')])]);
+    expect(calls).toEqual([['m0', 'm1', 'm2', 'm3']]);
+    await queue.enqueue([message('e')]); // a later turn: a call of its own
+    expect(calls).toHaveLength(2);
+  });
+
+  it('fail only for their own events when a shared call fails twice', async () => {
+    // 12 events in one turn: calls of 10 (first request's 9 + the second's first) and 2; the first call and its
+    // retry are refused, the second call succeeds.
+    const { client, calls } = recordingClient((call) => call === 1 || call === 3);
+    const queue = createSqsEventQueue({ sqs: client, queueUrl: 'q' });
+    const first = queue.enqueue(Array.from({ length: 9 }, (_, i) => message(`a${i}`)));
+    const second = queue.enqueue([message('b0'), message('b1'), message('b2')]);
+    const results = await Promise.allSettled([first, second]);
+    expect(calls.map((c) => c.length)).toEqual([10, 2, 10]);
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'ok'))).toEqual([
+      '0 of 9 event(s) were queued before the failure; a retry queues them again',
+      '2 of 3 event(s) were queued before the failure; a retry queues them again',
+    ]);
+    expect(results.every((r) => r.status === 'rejected' && r.reason instanceof QueueUnavailableError)).toBe(true);
+  });
+
+  it('leave an enqueue whose events all went through untouched by another one failing', async () => {
+    const { client } = recordingClient((call) => call === 2 || call === 3);
+    const queue = createSqsEventQueue({ sqs: client, queueUrl: 'q' });
+    const ten = queue.enqueue(Array.from({ length: 10 }, (_, i) => message(`a${i}`)));
+    const other = queue.enqueue([message('b')]);
+    await expect(ten).resolves.toBeUndefined();
+    await expect(other).rejects.toThrow('0 of 1 event(s) were queued before the failure');
+  });
+});
