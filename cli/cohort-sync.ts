@@ -21,6 +21,7 @@ Options
   --dry-run            read the cohorts, show what would be added and removed; send and save nothing
   --force              run one-time ("once") syncs again even if they completed
 ${FORMAT_HELP}
+
 Configuration comes from the environment (COHORT_SYNCS, POSTHOG_APP_HOST, credentials, state location).
 
 Where (AWS: your default credentials chain and region, AWS_REGION)

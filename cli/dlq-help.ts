@@ -10,7 +10,8 @@ list     shows dead-lettered events with the reason (PostHog's HTTP status and m
 redrive  moves messages back to the main queue. In AWS it starts SQS's own message move task (as the console's
          "Start DLQ redrive" does) and follows it; with --reason or --max, and locally, it moves them one by one
          with their original attributes (minus dlq_*), deleting each only after it was sent. The forwarder then
-         delivers them again; PostHog keeps one copy of events with the same uuid, event, distinct_id and day.
+         delivers them again; PostHog usually keeps one copy of events with the same uuid, event, distinct_id and
+         day (docs/troubleshooting.md, "Duplicates are visible for a while").
 
 Options
   --limit N            list at most N messages (default 20)

@@ -111,7 +111,7 @@ async function sendBatch({ sqs, queueUrl, dlqUrl }: RedriveTarget, messages: rea
     }
   } catch (error) {
     // Unsent messages become visible in the DLQ again at once; sent ones are left hidden, not deleted (a rerun
-    // may move them twice; PostHog keeps one copy of events with the same uuid, event, distinct_id and day).
+    // may move them twice; PostHog usually keeps one copy of events with the same uuid, event, distinct_id and day).
     await release(
       sqs,
       dlqUrl,

@@ -98,7 +98,8 @@ export function summary(o: Outcome): string {
   if (o.status !== undefined && o.status !== 'COMPLETED')
     parts.push(`the move task ended ${o.status}${o.failure_reason ? ` (${o.failure_reason})` : ''}`);
   if (o.failed > 0) parts.push(`${o.failed} could not be sent and stay in the dead-letter queue`);
-  if (o.not_deleted > 0) parts.push(`${o.not_deleted} were sent but not deleted (they will be redriven again; PostHog keeps one copy)`);
+  if (o.not_deleted > 0)
+    parts.push(`${o.not_deleted} were sent but not deleted (they will be redriven again; PostHog usually keeps one copy)`);
   if (o.left !== null) parts.push(`about ${o.left} left in the dead-letter queue`);
   return `${parts.join('; ')}.\n`;
 }

@@ -117,7 +117,7 @@ export function buildConnectorTemplate(options: TemplateOptions): ConnectorTempl
     const ref = parseAttribute(options.insertId, 'event');
     body.$insert_id = jinja(ref, 'empty');
     notes.push(
-      '$insert_id identifies the occurrence: a re-sent request maps to the same event uuid and PostHog keeps one copy. If the attribute is missing the forwarder ignores the empty $insert_id (warning) and derives the uuid from the body instead.',
+      '$insert_id identifies the occurrence: a re-sent request maps to the same event uuid and PostHog usually keeps one copy (its deduplication is eventual). If the attribute is missing the forwarder ignores the empty $insert_id (warning) and derives the uuid from the body instead.',
     );
   } else if (usesEventAttributes) {
     notes.push(
@@ -127,7 +127,7 @@ export function buildConnectorTemplate(options: TemplateOptions): ConnectorTempl
     const campaign = slug(options.campaign ?? event.replace(/^\$/, ''));
     body.$insert_id = `${campaign}:${distinctJinja}`;
     notes.push(
-      `$insert_id "${campaign}:<user>" gives each user one event per campaign and day: when MoEngage re-runs the campaign, PostHog keeps one copy. Give each campaign its own --campaign label if several send the same event.`,
+      `$insert_id "${campaign}:<user>" gives each user one event per campaign and day: when MoEngage re-runs the campaign, PostHog usually keeps one copy. Give each campaign its own --campaign label if several send the same event.`,
     );
   }
   if (options.identify) {

@@ -323,7 +323,7 @@ describe('dead-letter formatting', () => {
     ],
     [
       { method: 'one_by_one', moved: 2, failed: 1, not_deleted: 1, left: null },
-      'Moved 2 message(s) to the main queue; 1 could not be sent and stay in the dead-letter queue; 1 were sent but not deleted (they will be redriven again; PostHog keeps one copy).\n',
+      'Moved 2 message(s) to the main queue; 1 could not be sent and stay in the dead-letter queue; 1 were sent but not deleted (they will be redriven again; PostHog usually keeps one copy).\n',
     ],
   ] as const)('summary(%j)', (outcome, line) => {
     expect(summary(outcome)).toBe(line);
