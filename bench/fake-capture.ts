@@ -14,6 +14,10 @@ export interface CaptureStats {
   withoutUuid: number;
   /** CPU seconds the fake itself used (user + system), a proxy for what the requests cost the receiving side. */
   cpuSeconds: number;
+  /** Capture requests answered 503 while the fake played an outage (`setDown(true)`). */
+  refused: number;
+  /** When the last new uuid arrived (epoch ms; 0 before any): the end of a drain, measured where it happens. */
+  lastNewUuidAt: number;
 }
 
 export interface RecordingFake {
@@ -21,6 +25,8 @@ export interface RecordingFake {
   stats(): CaptureStats;
   uuids(): ReadonlySet<string>;
   reset(): void;
+  /** Plays a PostHog outage: every capture request is answered 503 and recorded as refused, not as delivered. */
+  setDown(down: boolean): void;
   close(): Promise<void>;
 }
 
@@ -32,7 +38,8 @@ export interface RecordingFake {
 export async function startRecordingFake(options: { delayMs?: number } = {}): Promise<RecordingFake> {
   const delayMs = options.delayMs ?? 0;
   let uuids = new Set<string>();
-  let counters = { requests: 0, bytes: 0, bodyBytes: 0, events: 0, withoutUuid: 0 };
+  let counters = { requests: 0, bytes: 0, bodyBytes: 0, events: 0, withoutUuid: 0, refused: 0, lastNewUuidAt: 0 };
+  let down = false;
   let cpuStart = process.cpuUsage();
 
   const server: Server = createServer(async (req, res) => {
@@ -40,6 +47,12 @@ export async function startRecordingFake(options: { delayMs?: number } = {}): Pr
     const raw = await readBody(req);
     if (req.method !== 'POST' || !CAPTURE_PATHS.has(path)) {
       res.writeHead(404).end('not found');
+      return;
+    }
+    if (down) {
+      // What PostHog's load balancer answers while capture is down (a 503 is retryable for every client).
+      counters.refused += 1;
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('service unavailable');
       return;
     }
     let events: Array<Record<string, unknown>>;
@@ -56,10 +69,12 @@ export async function startRecordingFake(options: { delayMs?: number } = {}): Pr
     counters.bytes += head + raw.length;
     counters.bodyBytes += raw.length;
     counters.events += events.length;
+    const before = uuids.size;
     for (const event of events) {
       if (typeof event.uuid === 'string') uuids.add(event.uuid);
       else counters.withoutUuid += 1;
     }
+    if (uuids.size > before) counters.lastNewUuidAt = Date.now();
     // An optional delay stands for the network round trip to PostHog (loopback has none).
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"Ok"}');
@@ -76,8 +91,12 @@ export async function startRecordingFake(options: { delayMs?: number } = {}): Pr
     uuids: () => uuids,
     reset: () => {
       uuids = new Set();
-      counters = { requests: 0, bytes: 0, bodyBytes: 0, events: 0, withoutUuid: 0 };
+      counters = { requests: 0, bytes: 0, bodyBytes: 0, events: 0, withoutUuid: 0, refused: 0, lastNewUuidAt: 0 };
       cpuStart = process.cpuUsage();
+      down = false;
+    },
+    setDown: (value) => {
+      down = value;
     },
     close: () => closeServer(server),
   };

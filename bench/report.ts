@@ -1,6 +1,7 @@
 import { coldStartSection } from './report-cold-start.ts';
 import { endToEndSection } from './report-e2e.ts';
 import { forwardingSection } from './report-forwarding.ts';
+import { recoverySection } from './report-recovery.ts';
 import { scaleSection } from './report-scale.ts';
 import { type BenchResults, targets, yes } from './results.ts';
 import { fmt, fmtSpread } from './stats.ts';
@@ -44,8 +45,9 @@ export function renderReport(r: BenchResults): string {
     '## Commands',
     '',
     '```sh',
-    'npm run bench          # tsx bench/run.ts: all four benchmarks, rewrites docs/benchmarks.md (a few minutes)',
+    'npm run bench          # tsx bench/run.ts: every benchmark, rewrites docs/benchmarks.md (a few minutes)',
     'npm run bench:quick    # tsx bench/run.ts --quick: tiny sizes, writes .bench/benchmarks-quick.md (CI smoke)',
+    'npm run bench:recovery # tsx bench/recovery-main.ts: §6 alone, replaces that section of docs/benchmarks.md',
     'npx tsx bench/run.ts --render .bench/results.json   # re-render this page from the saved figures',
     '```',
     '',
@@ -70,5 +72,7 @@ export function renderReport(r: BenchResults): string {
     '',
   );
   p(...forwardingSection(r, t), ...endToEndSection(r, t), ...coldStartSection(r, t), ...scaleSection(r));
+  if (r.recovery)
+    p(...recoverySection(r.recovery, { command: r.command, startedAt: r.startedAt, loadBefore: r.loadBefore, loadAfter: r.loadAfter }));
   return `${out.join('\n')}\n`;
 }

@@ -4,6 +4,7 @@ import type { ForwardingRow } from './forwarding.ts';
 import type { IntakeResult } from './intake.ts';
 import type { MachineInfo } from './machine.ts';
 import type { MappingCase } from './mapping.ts';
+import type { RecoveryResult } from './recovery.ts';
 import type { ScaleEstimate } from './scale.ts';
 import { fmt, type Spread } from './stats.ts';
 
@@ -24,6 +25,8 @@ export interface BenchResults {
   intake: IntakeResult;
   coldStart: { settings: BundleSettings; rows: ColdStartRow[] };
   scale: ScaleEstimate;
+  /** Draining a backlog after an outage (absent from figures saved before it was measured). */
+  recovery?: RecoveryResult;
 }
 
 /** Report formatting shared by the sections. */

@@ -10,6 +10,7 @@ import { benchMapping } from './mapping.ts';
 import { type BenchResults, renderReport, targets } from './report.ts';
 import { estimateScale, readStackSizing } from './scale.ts';
 import { QUEUE_SETTINGS } from '../shared/queue/settings.ts';
+import { benchRecovery, RECOVERY_FULL, RECOVERY_PROBE_SECONDS } from './recovery.ts';
 
 /**
  * `npm run bench` (full, rewrites docs/benchmarks.md) and `npm run bench:quick` (tiny sizes, writes under .bench/).
@@ -61,6 +62,7 @@ const config = quick
       intakeRequests: 200,
       intakeRuns: 1,
       imports: 2,
+      recovery: { events: 300, runs: 1, outageSeconds: 2 },
     }
   : {
       mappingRuns: 5,
@@ -78,6 +80,7 @@ const config = quick
       intakeRequests: 3000,
       intakeRuns: 5,
       imports: 20,
+      recovery: RECOVERY_FULL,
     };
 
 /** Round trip to PostHog's EU/US ingestion from a nearby AWS region is tens of ms; 20 ms is a modest stand-in. */
@@ -89,9 +92,9 @@ const loadBefore = load();
 mkdirSync(work, { recursive: true });
 
 progress(`bench${quick ? ' --quick' : ''}: ${JSON.stringify(config)}`);
-progress('1/4 mapping');
+progress('1/5 mapping');
 const mapping = benchMapping({ runs: config.mappingRuns, runMs: config.mappingRunMs }, progress);
-progress('2/4 forwarding');
+progress('2/5 forwarding');
 const forwarding = await benchForwarding({ events: config.forwardEvents, runs: config.forwardRuns, dir: work }, progress);
 progress(`   forwarding with a ${RTT_MS} ms answer delay (a stand-in for the round trip to PostHog)`);
 const forwardingRtt = await benchForwarding(
@@ -104,7 +107,7 @@ const forwardingRtt = await benchForwarding(
   },
   progress,
 );
-progress('3/4 end to end');
+progress('3/5 end to end');
 const endToEnd = await benchEndToEnd(
   {
     runs: config.e2eRuns,
@@ -118,8 +121,13 @@ const endToEnd = await benchEndToEnd(
 );
 progress('   intake handler alone');
 const intake = await benchIntake({ requests: config.intakeRequests, concurrency: 10, runs: config.intakeRuns }, progress);
-progress('4/4 cold start');
+progress('4/5 cold start');
 const coldStart = await benchColdStart({ imports: config.imports, dir: `${work}/bundles`, top: 8 }, progress);
+progress('5/5 recovery after an outage');
+const recovery = await benchRecovery(
+  { ...config.recovery, probeSeconds: RECOVERY_PROBE_SECONDS, drainTimeoutMs: config.drainTimeoutMs },
+  progress,
+);
 
 const forwarderRow = forwarding.find((f) => f.way === 'forwarder');
 const forwarderCpuMicros = forwarderRow ? (forwarderRow.cpuSeconds.median / forwarderRow.events) * 1e6 : 0;
@@ -159,6 +167,7 @@ const results: BenchResults = {
   intake,
   coldStart,
   scale,
+  recovery,
 };
 writeFileSync(json, `${JSON.stringify({ ...results, cost }, null, 2)}\n`);
 writeFileSync(out, `${renderReport(results)}\n${renderCostSection(cost)}`);

@@ -17,6 +17,8 @@ export interface EventSource {
 /** One waiting message, taken from the queue for a probe (hidden until released or removed). */
 export interface ProbeQueue {
   takeOne(): Promise<SQSRecord | undefined>;
+  /** No message at all in the queue: none visible, none hidden (in flight) and none delayed. */
+  isEmpty(): Promise<boolean>;
   release(record: SQSRecord): Promise<void>;
   remove(record: SQSRecord): Promise<void>;
 }
@@ -56,7 +58,9 @@ export async function probeOnce(deps: ProberDeps): Promise<ProbeVerdict> {
   if (!probeDue(state, deps.now())) return 'waiting';
 
   const record = await deps.queue.takeOne();
-  if (!record) return resume(deps, 'the queue is empty');
+  // Nothing to take is not the same as nothing waiting: records the forwarder handed back while paused stay hidden
+  // until after this probe. Resuming then would send them to a PostHog that is still down; wait for one instead.
+  if (!record) return (await deps.queue.isEmpty()) ? resume(deps, 'the queue is empty') : 'waiting';
   const parsed = parseRecord(record, deps.defaultDestination);
   if (!parsed.ok) {
     await deps.deadLetters.send(record, { reason: 'malformed', httpStatus: undefined, message: parsed.message, attempts: 0 });

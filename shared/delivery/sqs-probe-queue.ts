@@ -1,4 +1,10 @@
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { toSqsRecord } from '../queue/sqs-record.ts';
 import type { ProbeQueue } from './prober.ts';
 
@@ -19,6 +25,12 @@ export function createSqsProbeQueue(deps: { sqs: SQSClient; queueUrl: string; qu
       const message = result.Messages?.[0];
       if (!message) return undefined;
       return toSqsRecord(message, deps.queueArn);
+    },
+    async isEmpty() {
+      const names = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
+      const attributes =
+        (await deps.sqs.send(new GetQueueAttributesCommand({ QueueUrl: deps.queueUrl, AttributeNames: [...names] }))).Attributes ?? {};
+      return names.every((name) => Number(attributes[name] ?? 0) === 0);
     },
     async release(record) {
       await deps.sqs.send(

@@ -138,12 +138,21 @@ describe('npm run bench:quick (smoke: counts and zero loss, never timing)', () =
       '## 3. End to end',
       '## 4. Cold start',
       '## 5. Scale note',
+      '## 6. Recovery',
       '## Cost per million events',
     ]) {
       expect(report).toContain(heading);
     }
     // 1 M, 100 M and 1 B events × connector and Streams × API Gateway and function URL.
     expect(report.match(/^\| (1 M|100 M|1 B) \| (connector|streams) \| (API Gateway|function URL) \|/gm)).toHaveLength(12);
+  });
+
+  it('drains the backlog after an outage: nothing lost or dead-lettered, the pause held, PostHog saw the probe budget', () => {
+    const r = results.recovery;
+    expect(r).toMatchObject({ events: 300, missing: 0, deadLettered: 0, leftInQueue: 0, resumesWhileDown: 0 });
+    // Opening the breaker: at most one request per attempt of each concurrent invocation; then one probe per second
+    // of the outage, plus the one that may fall into the seconds before it (bench/run.ts quick: a 2 s outage).
+    expect(r?.requestsWhileDown).toBeLessThanOrEqual((r?.pollers ?? 0) * 3 + (r?.outageSeconds ?? 0) / (r?.probeSeconds ?? 1) + 2);
   });
 
   it('measures the bytes the intake logs per accepted request', () => {
