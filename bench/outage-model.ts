@@ -1,7 +1,8 @@
 /**
  * What an outage costs and how long the drain takes (docs/operations.md, "Outages: the model"). Pure arithmetic
- * from the stack's settings, AWS list prices and one measured figure: the forwarder's drain rate at the event
- * source's default maxConcurrency of 5 (docs/benchmarks.md, scale model: 3,103 events/s).
+ * from the stack's settings, AWS list prices and one modelled figure: the forwarder's drain rate at the event
+ * source's default maxConcurrency of 5 (docs/benchmarks.md §5, scale model: 3,103 events/s; the local recovery
+ * benchmark, §6, drains faster with no network round trip).
  */
 export const MODEL_INPUTS = {
   probeSeconds: 60,

@@ -39,7 +39,7 @@ export function recoverySection(r: RecoveryResult, meta: RecoveryMeta): string[]
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     `| ${fmt(r.events)} | ${fmtSpread(r.eventsPerSecond)} | ${fmtSpread(r.resumeSeconds, 1)} | ${fmtSpread(r.recoverySeconds, 1)} | ${fmt(r.requestsWhileDown)} | ${fmt(r.resumesWhileDown)} | ${fmt(r.missing)} | ${fmt(r.deadLettered)} | ${fmt(r.leftInQueue)} |`,
     '',
-    `Runs: ${r.eventsPerSecond.runs}; the last four columns are the worst run. Duplicates at the fake (worst run): ${fmt(r.duplicates)}.`,
+    `Runs: ${r.eventsPerSecond.runs}; the columns from "Requests while down" on are the worst run. Duplicates at the fake (worst run): ${fmt(r.duplicates)}.`,
     '',
   ];
 }

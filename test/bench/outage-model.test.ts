@@ -19,3 +19,14 @@ describe('the outage model', () => {
     expect(block).toBe(renderOutageTable());
   });
 });
+
+describe('the recovery figure docs/operations.md quotes', () => {
+  it('is the median of docs/benchmarks.md §6 (npm run bench:recovery)', () => {
+    const benchmarks = readFileSync(new URL('../../docs/benchmarks.md', import.meta.url), 'utf8');
+    const operations = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
+    const section = benchmarks.slice(benchmarks.indexOf('## 6. Recovery'));
+    const median = /^\| 50,000 \| ([\d,]+) \(/m.exec(section)?.[1];
+    expect(median).toBeDefined();
+    expect(operations).toContain(`${median} events/s (median of 3 runs)`);
+  });
+});
