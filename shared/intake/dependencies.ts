@@ -37,6 +37,13 @@ export interface Outcome {
   log?: Record<string, unknown>;
 }
 
+/**
+ * Refusals of what MoEngage itself sent: 4xx answers to requests that carried a valid token, and Streams events
+ * listed as rejected in a 200. Scanners of the public URL (401, 404) do not count, so an alarm on it
+ * (RejectedRequests, docs/operations.md) means a broken template or mapping, not noise.
+ */
+export const REJECTED_AFTER_AUTH = 'RejectedAfterAuth';
+
 /** A 4xx with `{status:'rejected', errors}`; the log line gets the error paths (never the messages, which may quote values). */
 export const reject = (status: number, reason: string, errors: FieldIssue[], log: Record<string, unknown> = {}): Outcome => ({
   response: rejected(status, errors),

@@ -3,7 +3,7 @@ import { extractToken, isAuthorized } from './auth.ts';
 import { handleConnector } from './connector-route.ts';
 import { handleStreams } from './streams-route.ts';
 import { type HttpResponse, json } from './http-response.ts';
-import { type IntakeDeps, type Outcome, reject, unavailable } from './dependencies.ts';
+import { type IntakeDeps, type Outcome, REJECTED_AFTER_AUTH, reject, unavailable } from './dependencies.ts';
 import { checkQueryFlags } from './query-params.ts';
 import { count, countWithDimension } from '../platform/observability.ts';
 
@@ -34,7 +34,8 @@ const CHALLENGES = 'Bearer realm="moengage-posthog-forwarder", Basic realm="moen
 
 /**
  * Handles one API Gateway HTTP API (v2) request: route → auth → the route's handler. Writes exactly one log line
- * (outcome, reason, counts; no values, tokens or keys) and the metrics Received, Queued and Rejected{reason}.
+ * (outcome, reason, counts; no values, tokens or keys) and the metrics Received, Queued, Rejected{reason} and
+ * RejectedAfterAuth.
  * The line's level makes accepted requests cheap: they are DEBUG (the Received/Queued metrics summarise them; a
  * DEBUG log level shows each), a rejection is WARN with its reason, a 5xx ERROR, so both always reach the logs.
  */
@@ -46,6 +47,7 @@ export async function handleIntake(event: APIGatewayProxyEventV2, deps: IntakeDe
   if (path !== '/v1/health') count(deps.metrics, 'Received');
   if (result.reason !== undefined) countWithDimension(deps.metrics, 'Rejected', 'reason', result.reason);
   const { statusCode } = result.response;
+  if (route?.auth && statusCode >= 400 && statusCode < 500 && statusCode !== 401) count(deps.metrics, REJECTED_AFTER_AUTH);
   const fields = {
     request_id: event.requestContext.requestId,
     route: path,

@@ -3,7 +3,7 @@ import type { Config } from '../platform/config.ts';
 import { type QueueMessage, sizeProblem } from '../queue/message.ts';
 import { json } from './http-response.ts';
 import { isQueryFlagOn } from './query-params.ts';
-import { type IntakeDeps, type Outcome, queueUnavailable, reject } from './dependencies.ts';
+import { type IntakeDeps, type Outcome, queueUnavailable, REJECTED_AFTER_AUTH, reject } from './dependencies.ts';
 import { type MappedStreamsEvent, mapStreamsBatch, type StreamsRejection } from '../streams/map-streams.ts';
 import { count, countWithDimension } from '../platform/observability.ts';
 import { summarize } from '../posthog/event.ts';
@@ -48,6 +48,7 @@ export async function handleStreams(event: APIGatewayProxyEventV2, deps: Streams
   }));
   const allRejected = [...mapped.rejected, ...tooLarge].sort((a, b) => a.index - b.index);
   countWithDimension(deps.metrics, 'Rejected', 'reason', 'invalid_event', allRejected.length);
+  count(deps.metrics, REJECTED_AFTER_AUTH, allRejected.length);
   const events = accepted.map((m) => m.event);
   // However many events fail, the answer and the log stay small: the first ones listed, the rest counted.
   const rejectedEvents = allRejected.slice(0, MAX_LISTED_REJECTIONS);

@@ -30,6 +30,8 @@ describe('resolveStackConfig', () => {
       streamsMoengageUserIdPersons: false,
       posthogTimeoutMs: 10_000,
       secretsMaxAgeSeconds: 60,
+      rejectedAlarmThreshold: 10,
+      latencyAlarmMs: 3_000,
     });
     expect(DEFAULTS.maxReceiveCount).toBe(8);
   });
@@ -61,6 +63,13 @@ describe('resolveStackConfig', () => {
         streamsMoengageUserIdPersons: 'true',
         posthogTimeoutMs: '5000',
         secretsMaxAgeSeconds: '0',
+        rejectedAlarmThreshold: '1',
+        latencyAlarmMs: '4500',
+        slackWorkspaceId: 'T0123ABC',
+        slackChannelId: 'C0123ABC',
+        teamsTeamId: '9d6e4a1c-0000-4000-8000-000000000001',
+        teamsChannelId: '19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2',
+        teamsTenantId: '9d6e4a1c-0000-4000-8000-000000000002',
       }),
     );
     expect(config).toEqual({
@@ -88,6 +97,13 @@ describe('resolveStackConfig', () => {
       streamsMoengageUserIdPersons: true,
       posthogTimeoutMs: 5000,
       secretsMaxAgeSeconds: 0,
+      rejectedAlarmThreshold: 1,
+      latencyAlarmMs: 4500,
+      slackWorkspaceId: 'T0123ABC',
+      slackChannelId: 'C0123ABC',
+      teamsTeamId: '9d6e4a1c-0000-4000-8000-000000000001',
+      teamsChannelId: '19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2',
+      teamsTenantId: '9d6e4a1c-0000-4000-8000-000000000002',
     });
   });
 
@@ -137,6 +153,11 @@ describe('resolveStackConfig', () => {
     [{ posthogHost: 'eu', outageProbeSeconds: '90' }, /-c outageProbeSeconds: must be a whole number of minutes/],
     [{ posthogHost: 'eu', outageProbeSeconds: '30' }, /-c outageProbeSeconds: must be a whole number of minutes/],
     [{ posthogHost: 'eu', retryBaseSeconds: '600', retryMaxSeconds: '300' }, /-c retryMaxSeconds: must be at least retryBaseSeconds/],
+    [{ posthogHost: 'eu', latencyAlarmMs: '6000' }, /-c latencyAlarmMs/],
+    [{ posthogHost: 'eu', rejectedAlarmThreshold: '0' }, /-c rejectedAlarmThreshold/],
+    [{ posthogHost: 'eu', slackWorkspaceId: 'T0123ABC' }, /-c slackChannelId: is needed with slackWorkspaceId/],
+    [{ posthogHost: 'eu', teamsTeamId: 'x', teamsChannelId: 'y' }, /-c teamsTenantId: is needed with teamsTeamId, teamsChannelId/],
+    [{ posthogHost: 'eu', slackChannelId: 'C01 "x"', slackWorkspaceId: 'T1' }, /-c slackChannelId: must be the Slack channel id/],
     [{ posthogHost: 'eu', maxReceiveCount: '2.5' }, /-c maxReceiveCount/],
     [{ posthogHost: 'eu', maxConcurrency: '1' }, /-c maxConcurrency/],
     [{ posthogHost: 'eu', logRetentionDays: '10' }, /-c logRetentionDays: must be one of 1, 3, 5/],
