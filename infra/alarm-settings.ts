@@ -23,7 +23,7 @@ export const ALARM_SETTINGS = {
   }),
   slackChannelId: setting({
     schema: chatId('Slack channel id').optional(),
-    meaning: 'The Slack channel id (e.g. `C0123456789`); invite `@aws` (Amazon Q) to the channel.',
+    meaning: 'The Slack channel id (e.g. `C0123456789`); invite the Amazon Q Developer app to the channel (docs/deploy.md, "Alarms").',
   }),
   teamsTeamId: setting({
     schema: chatId('Microsoft Teams team id').optional(),

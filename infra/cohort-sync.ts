@@ -35,7 +35,8 @@ export interface CohortSyncProps {
 
 /**
  * PostHog cohorts → MoEngage custom segments: a scheduled Lambda, its JSON secret (PostHog personal API key,
- * MoEngage App ID, API key and data centre), an S3 bucket for the last synced membership, and a failure alarm.
+ * MoEngage App ID, API key and data centre), an S3 bucket for the last synced membership, and a failure alarm (the
+ * stack sends it to its alarm topic: Monitoring.notify).
  */
 export class CohortSync extends Construct {
   readonly service: ServiceFunction;
@@ -109,7 +110,7 @@ export class CohortSync extends Construct {
     });
 
     this.failureAlarm = new Alarm(this, 'FailureAlarm', {
-      alarmDescription: `A cohort sync run failed (${props.stage}): see the cohort-sync function's logs`,
+      alarmDescription: `A cohort sync run failed: read the cohort-sync function's ERROR lines (a refused key, a missing cohort or segment, a MoEngage limit); the next run resumes from the saved state. Check with \`npx moengage-posthog cohort-sync run --stack <stack> --dry-run\` (moengage-posthog-forwarder ${props.stage}; runbook: docs/operations.md, "Alarms")`,
       metric: this.function.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 1,

@@ -44,12 +44,15 @@ export class ForwarderStack extends Stack {
       stage: config.stage,
       posthogHost: config.posthogHost,
       namespace: context.metricsNamespace,
-      alarmEmail: config.alarmEmail,
+      delivery: config,
       queue,
       deadLetterQueue,
       apiStage: front.stage,
       intake: intake.function,
       forwarder: forwarder.fn.function,
+      rejectedAlarmThreshold: config.rejectedAlarmThreshold,
+      latencyAlarmMs: config.latencyAlarmMs,
+      throttlingRateLimit: config.throttlingRateLimit,
     });
 
     const prober = new OutageProber(this, 'OutageProber', {
@@ -65,16 +68,17 @@ export class ForwarderStack extends Stack {
       probeSeconds: config.outageProbeSeconds,
       alarmTopic: monitoring.topic,
     });
-    monitoring.alarms.push(...prober.alarms);
+    monitoring.show(...prober.alarms);
 
     if (config.cohortSync) {
-      new CohortSync(this, 'CohortSync', {
+      const cohortSync = new CohortSync(this, 'CohortSync', {
         stage: config.stage,
         posthogAppHost: config.posthogHost,
         metricsNamespace: context.metricsNamespace,
         logRetention,
         observability: context.observability,
       });
+      monitoring.notify(cohortSync.failureAlarm);
     }
 
     addStackOutputs(this, {

@@ -335,7 +335,7 @@ describe('ForwarderStack (defaults)', () => {
     const alarmOn = (metricName: string) => alarms().find((a) => a.Properties.MetricName === metricName)?.Properties;
 
     it('notify one encrypted, TLS-only SNS topic on alarm and on recovery', () => {
-      expect(alarms()).toHaveLength(7);
+      expect(alarms()).toHaveLength(12); // test/infra/alarms.test.ts checks each one
       for (const alarm of alarms()) {
         expect(alarm.Properties).toMatchObject({
           AlarmActions: [{ Ref: ids.topic }],
