@@ -5,6 +5,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { DeadLetterQueue, DeadLetterReason } from './dead-letter.ts';
 import { type DeliverDeps, type Delivery, type DeliveryOutcome, deliverAll } from './deliver.ts';
 import { MESSAGE_ATTRIBUTES } from '../queue/message.ts';
+import { logDeadLetter, logDelivered, logRetry } from './delivery-log.ts';
 import { parseRecord } from './parse-record.ts';
 import { count, countWithDimension } from '../platform/observability.ts';
 import type { SendResult } from '../posthog/capture-client.ts';
@@ -67,17 +68,18 @@ export async function handleSqsBatch(event: SQSEvent, remainingMs: () => number,
       : await deliverWithKey(deliveries, { ...deps, observe, deadline });
   const after = deps.outage ? await recordBatch(deps.outage, state, [...outcomes.values()], deps) : state;
 
-  const tally = { delivered: 0, retried: 0 };
+  const tally: Tally = { delivered: [], retried: 0 };
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     const parse = parsed.get(record.messageId);
     if (!parse?.ok) {
-      await deadLetter(record, { reason: 'malformed', httpStatus: undefined, message: parse?.message ?? 'unreadable', attempts: 0 }, deps);
+      const reason = { reason: 'malformed', httpStatus: undefined, message: parse?.message ?? 'unreadable', attempts: 0 } as const;
+      await deadLetter(record, undefined, reason, deps);
       return;
     }
     const outcome = outcomes.get(record.messageId);
     if (deps.outage && (await requeueIfExhausted(deps.outage, record, outcome, after, deps))) return;
     try {
-      await settle(record, outcome, deps, tally);
+      await settle(record, parse.delivery, outcome, deps, tally);
     } catch (error) {
       tally.retried++;
       throw error;
@@ -87,7 +89,8 @@ export async function handleSqsBatch(event: SQSEvent, remainingMs: () => number,
   const response = await processPartialResponse(event, recordHandler, processor, { throwOnFullBatchFailure: false });
   await lengthenVisibility(event.Records, response, outcomes, deps, after);
 
-  count(deps.metrics, 'Delivered', tally.delivered);
+  logDelivered(deps.logger, tally.delivered);
+  count(deps.metrics, 'Delivered', tally.delivered.length);
   count(deps.metrics, 'Retried', tally.retried);
   count(deps.metrics, 'PostHogUnauthorized', (statuses.get('401') ?? 0) + (statuses.get('403') ?? 0));
   for (const [code, n] of statuses) countWithDimension(deps.metrics, 'PostHogStatus', 'code', code, n);
@@ -117,33 +120,26 @@ async function deliverWithKey(
   return deliverAll(deliveries, { ...deps, send: (destination, json, timeoutMs) => deps.post(destination, apiKey, json, timeoutMs) });
 }
 
-async function settle(record: SQSRecord, outcome: DeliveryOutcome | undefined, deps: ForwarderDeps, tally: { delivered: number }) {
+type Tally = { delivered: Array<{ record: SQSRecord; delivery: Delivery; attempts: number }>; retried: number };
+
+async function settle(record: SQSRecord, delivery: Delivery, outcome: DeliveryOutcome | undefined, deps: ForwarderDeps, tally: Tally) {
   if (outcome === undefined) throw new RetryableDeliveryError('no delivery attempt was made');
   if (outcome.status === 'delivered') {
-    tally.delivered++;
+    tally.delivered.push({ record, delivery, attempts: outcome.attempts });
     const receivedAt = Date.parse(record.messageAttributes?.[MESSAGE_ATTRIBUTES.receivedAt]?.stringValue ?? '');
     if (!Number.isNaN(receivedAt)) deps.metrics.addMetric('DeliveryLatency', MetricUnit.Milliseconds, Math.max(0, deps.now() - receivedAt));
     return;
   }
   if (outcome.status === 'rejected') {
     const reason = { reason: 'rejected', httpStatus: outcome.httpStatus, message: outcome.message, attempts: outcome.attempts } as const;
-    await deadLetter(record, reason, deps);
+    await deadLetter(record, delivery, reason, deps);
     return;
   }
-  deps.logger.warn('delivery will be retried', {
-    message_id: record.messageId,
-    http_status: outcome.httpStatus,
-    reason: outcome.message,
-    attempts: outcome.attempts,
-    receive_count: record.attributes.ApproximateReceiveCount,
-  });
+  logRetry(deps.logger, record, delivery, outcome);
   throw new RetryableDeliveryError(`PostHog did not accept the event: ${outcome.message}`);
 }
 
-/** PostHog's answer is logged cut to this length (the DLQ message attributes keep more). */
-const MAX_LOGGED_REASON_CHARS = 200;
-
-async function deadLetter(record: SQSRecord, reason: DeadLetterReason, deps: ForwarderDeps): Promise<void> {
+async function deadLetter(record: SQSRecord, delivery: Delivery | undefined, reason: DeadLetterReason, deps: ForwarderDeps): Promise<void> {
   try {
     await deps.deadLetters.send(record, reason);
   } catch (error) {
@@ -151,14 +147,7 @@ async function deadLetter(record: SQSRecord, reason: DeadLetterReason, deps: For
     throw new RetryableDeliveryError('could not dead-letter', { cause: error });
   }
   countWithDimension(deps.metrics, 'DeadLettered', 'reason', reason.reason);
-  // `message` is a reserved key that Powertools drops: PostHog's answer goes under `posthog_message`, cut short.
-  deps.logger.error('event dead-lettered', {
-    message_id: record.messageId,
-    reason: reason.reason,
-    http_status: reason.httpStatus,
-    posthog_message: reason.message.slice(0, MAX_LOGGED_REASON_CHARS),
-    attempts: reason.attempts,
-  });
+  logDeadLetter(deps.logger, record, delivery, reason);
 }
 
 /** Every record handed back to SQS waits longer the more often it was received (and at least Retry-After). */

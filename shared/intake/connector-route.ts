@@ -5,6 +5,7 @@ import { isQueryFlagOn } from './query-params.ts';
 import { type IntakeDeps, type Outcome, queueUnavailable, reject, unavailable } from './dependencies.ts';
 import { eventPath, mapConnectorBody } from '../connector/map-connector.ts';
 import { count } from '../platform/observability.ts';
+import { traceKeys } from '../platform/trace-keys.ts';
 import { summarize } from '../posthog/event.ts';
 import { parseRequestBody } from './request-body.ts';
 import { verifyDelivery } from './verify-delivery.ts';
@@ -43,7 +44,7 @@ export async function handleConnector(event: APIGatewayProxyEventV2, deps: Intak
   );
   const tooLarge = oversized(messages, (index) => eventPath(body.value, index));
   if (tooLarge.length > 0) return reject(413, 'event_too_large', tooLarge, log);
-  const summary = { ...log, events: events.length, warning_paths: warnings.map((w) => w.path), uuids: events.map((e) => e.uuid) };
+  const summary = { ...log, events: events.length, warning_paths: warnings.map((w) => w.path), trace: events.map(traceKeys) };
 
   const params = event.queryStringParameters ?? {};
   if (isQueryFlagOn(params.dry_run)) {

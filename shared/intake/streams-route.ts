@@ -6,6 +6,7 @@ import { isQueryFlagOn } from './query-params.ts';
 import { type IntakeDeps, type Outcome, queueUnavailable, REJECTED_AFTER_AUTH, reject } from './dependencies.ts';
 import { type MappedStreamsEvent, mapStreamsBatch, type StreamsRejection } from '../streams/map-streams.ts';
 import { count, countWithDimension } from '../platform/observability.ts';
+import { traceKeys } from '../platform/trace-keys.ts';
 import { summarize } from '../posthog/event.ts';
 import { parseRequestBody } from './request-body.ts';
 import { capIssues } from '../mapping/warnings.ts';
@@ -79,7 +80,7 @@ export async function handleStreams(event: APIGatewayProxyEventV2, deps: Streams
   return {
     response: json(200, { status: 'ok', queued: events.length, events: events.map(summarize), rejected: rejectedEvents, ...cut, warnings }),
     outcome: 'queued',
-    log: { ...counts, uuids: events.map((e) => e.uuid) },
+    log: { ...counts, trace: events.map(traceKeys) },
   };
 }
 

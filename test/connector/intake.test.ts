@@ -67,7 +67,8 @@ describe('POST /v1/connector', () => {
           format: 'json',
           events: 1,
           warning_paths: ['api_key', 'properties.plan'],
-          uuids: [deps.queue.messages[0]?.event.uuid],
+          // The distinct_id only as its hash (sha256 of the salt and the id, computed with Python's hashlib).
+          trace: [{ uuid: deps.queue.messages[0]?.event.uuid, distinct_id_hash: 'e2db462c3c93b5a4' }],
         },
       },
     ]);
