@@ -43,7 +43,12 @@ export function logDelivered(logger: Logger, delivered: ReadonlyArray<{ record: 
   }
 }
 
-export function logRetry(logger: Logger, record: SQSRecord, delivery: Delivery | undefined, outcome: Extract<DeliveryOutcome, { status: 'retry' }>): void {
+export function logRetry(
+  logger: Logger,
+  record: SQSRecord,
+  delivery: Delivery | undefined,
+  outcome: Extract<DeliveryOutcome, { status: 'retry' }>,
+): void {
   logger.warn(DELIVERY_LOG.retried, {
     message_id: record.messageId,
     ...eventFields(record, delivery),
