@@ -15,6 +15,7 @@ const stack = await startLocalStack({
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   },
   print: (line) => process.stderr.write(`${line}\n`),
+  accessLog: false,
 });
 process.on('message', async (message: unknown) => {
   if (message === 'cpu') {

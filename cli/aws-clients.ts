@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createSqsClient } from '#shared/platform/sqs-client';
 import { readDiscovery, stateDir } from '../local/discovery.ts';
@@ -76,6 +77,7 @@ export function processDeps(): CliDeps & { dispose(): void } {
     sqs: (target) => track(createSqsClient(clientConfig(target))),
     secretsManager: (target) => track(new SecretsManagerClient(clientConfig(target))),
     cloudWatch: (target) => track(new CloudWatchClient(clientConfig({ ...target, endpoint: undefined }))),
+    logs: (target) => track(new CloudWatchLogsClient(clientConfig(target))),
     stackOutputs: async (stackName, target) => {
       const client = new CloudFormationClient(clientConfig({ ...target, endpoint: undefined }));
       try {

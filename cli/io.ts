@@ -1,4 +1,5 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Discovered } from '../local/discovery.ts';
@@ -40,6 +41,8 @@ export interface CliDeps {
   secretsManager(target: AwsTarget): SecretsManagerClient;
   /** CloudWatch (the main queue's ApproximateAgeOfOldestMessage for `delivery status`). */
   cloudWatch(target: AwsTarget): Pick<CloudWatchClient, 'send'>;
+  /** CloudWatch Logs (Logs Insights queries of `trace`). */
+  logs(target: AwsTarget): Pick<CloudWatchLogsClient, 'send'>;
   /** The local runner (`npm start`) as its discovery file describes it, for --local. */
   localRunner(): Promise<Discovered>;
   /** The outputs of a CloudFormation stack, by output key. */

@@ -6,6 +6,7 @@ import { Answered, type CliDeps, CommandError, EXIT, UsageError } from './io.ts'
 import { runSecrets } from './secrets.ts';
 import { runSendTest } from './send-test.ts';
 import { runTemplate } from './template-command.ts';
+import { runTrace } from './trace.ts';
 
 export const MAIN_HELP = `Usage: moengage-posthog <command> [options]
 
@@ -15,6 +16,7 @@ Commands
   dlq list             show dead-lettered events and why
   dlq redrive          move dead-lettered events back to the main queue
   delivery             status | pause | resume: is delivery to PostHog running, paused (why, since when), backlog
+  trace                what happened to one event (uuid, distinct_id or $insert_id); --local alone: the local status
   secrets              set-posthog-key | rotate-token | retire-token
   cohort-sync run      copy PostHog cohorts into MoEngage custom segments (see docs/cohort-sync.md)
 
@@ -30,6 +32,7 @@ export const COMMANDS: Record<string, (argv: readonly string[], deps: CliDeps) =
   'send-test': runSendTest,
   dlq: runDlq,
   delivery: runDelivery,
+  trace: runTrace,
   secrets: runSecrets,
   'cohort-sync': (argv, deps) =>
     runCohortSyncCommand(argv, {

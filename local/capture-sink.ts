@@ -33,7 +33,7 @@ export async function startCaptureSink(options: { file: string; port?: number; p
       await appendFile(options.file, lines.map((l) => `${l}\n`).join(''));
       for (const event of capture.events) {
         print(
-          `[sink] ${String(event.event)} distinct_id=${String(event.distinct_id)} uuid=${String(event.uuid)} ${JSON.stringify(event.properties ?? {})}`,
+          `[sink] ${String(event.event)} distinct_id=${String(event.distinct_id)} uuid=${String(event.uuid)} timestamp=${String(event.timestamp)} ${JSON.stringify(event.properties ?? {})}`,
         );
       }
       return reply(200, { status: 'Ok' });

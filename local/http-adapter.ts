@@ -51,14 +51,23 @@ export function toHttpApiEvent(req: IncomingMessage, body: Buffer, now: Date): A
   return event;
 }
 
+/** The local runner's own routes under /local/ (local/status-routes.ts); everything else goes to the intake. */
+export type LocalRoutes = (request: { method: string; url: URL; authorization: string | undefined }) => { status: number; body: unknown };
+
 /** A node:http server that hands every request to the real intake handler. */
 export async function startHttpAdapter(
   handler: HttpApiHandler,
-  options: { port?: number } = {},
+  options: { port?: number; localRoutes?: LocalRoutes } = {},
 ): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const server = createServer(async (req, res) => {
     try {
       const body = await readBody(req);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (options.localRoutes && url.pathname.startsWith('/local/')) {
+        const answer = options.localRoutes({ method: req.method ?? 'GET', url, authorization: req.headers.authorization });
+        res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+        return;
+      }
       const result = await handler(toHttpApiEvent(req, body, new Date()));
       const payload = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
       res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string> | undefined) }).end(payload);

@@ -6,6 +6,9 @@ import { startHttpAdapter } from './http-adapter.ts';
 import { startPoller } from './poller.ts';
 import { startLocalProber } from './prober-loop.ts';
 import { loadConfig } from '#shared/platform/config';
+import { tapLogs } from '#shared/platform/observability';
+import { answerLocalRoute } from './status-routes.ts';
+import { accessLine, createStatusJournal, type StatusJournal } from './status-journal.ts';
 import { queueDepth } from '#shared/queue/depth';
 import { LOCAL_AWS, type LocalSqs, startLocalSqs } from './sqs-server.ts';
 
@@ -15,6 +18,8 @@ export interface LocalStackOptions {
   port?: number;
   sinkFile?: string;
   print?: (line: string) => void;
+  /** One console line per request (method, route, status, reason, event count); default on. */
+  accessLog?: boolean;
 }
 
 export interface LocalStack {
@@ -23,9 +28,12 @@ export interface LocalStack {
   posthogHost: string;
   sink: CaptureSink | undefined;
   sqs: LocalSqs;
+  /** What happened to the recent events (GET /local/status, `moengage-posthog trace --local`). */
+  journal: StatusJournal;
   stop(): Promise<void>;
 }
 
+const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
 export const LOCAL_SINK_API_KEY = 'phc_local_capture_sink';
 export const DEFAULT_SINK_FILE = '.local/captured-events.ndjson';
 /** Optional settings handed to the handlers as they are (see shared/platform/config.ts). */
@@ -74,7 +82,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED ?? 'true',
-    POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // Every line reaches the tap below (the journal and the access lines need the intake's DEBUG request line); the
+    // console shows the other lines from POWERTOOLS_LOG_LEVEL up (WARN by default).
+    POWERTOOLS_LOG_LEVEL: 'DEBUG',
   });
   for (const name of PASSED_THROUGH) {
     if (env[name] !== undefined) process.env[name] = env[name];
@@ -82,12 +92,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
 
+  const journal = createStatusJournal();
+  const shown = LEVELS.indexOf((env.POWERTOOLS_LOG_LEVEL ?? 'WARN').toUpperCase());
+  const untap = tapLogs((line) => {
+    journal.add(line);
+    const access = options.accessLog === false ? undefined : accessLine(line);
+    if (access) print(access);
+    else if (line.message !== 'intake request' && LEVELS.indexOf(String(line.level)) >= shown) print(JSON.stringify(line));
+  });
   const intake = await import('../functions/intake/handler.ts');
   const forwarder = await import('../functions/forwarder/handler.ts');
   const queueArn =
     (await sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: sqs.queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn ??
     '';
-  const adapter = await startHttpAdapter(intake.handler, { port: options.port ?? 0 });
+  const tokens = (process.env.WEBHOOK_TOKEN ?? '').split(',').map((t) => t.trim());
+  const adapter = await startHttpAdapter(intake.handler, {
+    port: options.port ?? 0,
+    localRoutes: (request) => answerLocalRoute(journal, tokens, request),
+  });
   const poller = startPoller({
     sqs: sqs.client,
     queueUrl: sqs.queueUrl,
@@ -110,6 +132,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     posthogHost,
     sink,
     sqs,
+    journal,
     stop: async () => {
       await prober.stop();
       await poller.stop();
@@ -121,6 +144,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         );
       }
       await adapter.close();
+      untap();
       await sink?.close();
       await sqs.close();
     },

@@ -1,10 +1,37 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import { type LogItem, Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 export const METRICS_NAMESPACE = 'MoEngagePostHogForwarder';
 
+/** Receives every line the functions log, as its JSON object, instead of stdout. */
+export type LogTap = (line: Record<string, unknown>) => void;
+const taps = new Set<LogTap>();
+
+/**
+ * The local runner's way in: its console (access lines) and its status journal read the lines the functions write,
+ * the same lines CloudWatch Logs keeps in AWS. The handlers build their loggers at import, as Lambda wants, so the
+ * runner cannot hand them a logger; it taps them here instead. In Lambda nothing is tapped and lines go to stdout.
+ * Returns the function that removes the tap.
+ */
+export function tapLogs(tap: LogTap): () => void {
+  taps.add(tap);
+  return () => taps.delete(tap);
+}
+
+class ServiceLogger extends Logger {
+  protected override printLog(logLevel: number, log: LogItem): void {
+    if (taps.size === 0) {
+      super.printLog(logLevel, log);
+      return;
+    }
+    log.prepareForPrint();
+    const line = JSON.parse(JSON.stringify(log.getAttributes(), this.getJsonReplacer())) as Record<string, unknown>;
+    for (const tap of taps) tap(line);
+  }
+}
+
 /** One Powertools logger per function; the level comes from POWERTOOLS_LOG_LEVEL (default INFO). */
-export const createLogger = (serviceName: string): Logger => new Logger({ serviceName });
+export const createLogger = (serviceName: string): Logger => new ServiceLogger({ serviceName });
 
 /** EMF metrics; namespace and service from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME when set. */
 export const createMetrics = (serviceName: string): Metrics =>

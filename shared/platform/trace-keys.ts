@@ -46,3 +46,18 @@ export function traceKeys(event: Pick<PostHogEvent, 'uuid' | 'distinct_id' | 'pr
   }
   return keys;
 }
+
+/**
+ * The strings a Logs Insights query looks for to trace `id`: the id itself when it has an id's shape (a uuid or an
+ * insert_id; it then never holds quotes or backslashes), and the hash a distinct_id would have. A distinct_id such as
+ * an e-mail address is therefore never written into the query (CloudWatch keeps queries in its history).
+ */
+export function traceNeedles(id: string): string[] {
+  return isTraceableId(id) ? [id, distinctIdHash(id)] : [distinctIdHash(id)];
+}
+
+/** The Logs Insights query of `npx moengage-posthog trace` and of the saved "trace" query (infra/trace-queries.ts). */
+export function traceQuery(needles: readonly string[], limit: number): string {
+  const filter = needles.map((needle) => `@message like "${needle}"`).join(' or ');
+  return ['fields @timestamp, @message', `filter ${filter}`, 'sort @timestamp asc', `limit ${limit}`].join('\n| ');
+}

@@ -29,9 +29,19 @@ beforeAll(async () => {
   // An intake answering as the real one does for a queued event and a dry run (docs/mapping.md, "Responses").
   const server = createServer((req, res) => {
     req.resume();
-    const body = req.url?.includes('dry_run')
-      ? { status: 'dry_run', events: [{ event: 'e', distinct_id: 'u', properties: { n: 1 } }], warnings: [] }
-      : { status: 'ok', queued: 1, events: [{ uuid: '0193a0b0-0000-7000-8000-000000000001', event: 'e', distinct_id: 'u' }], warnings: [] };
+    // The runner's own status route (local/status-routes.ts) as an empty runner answers it.
+    const status = { since: '2026-11-28T22:00:00.000Z', lines: 0, max_lines: 2000, requests: {}, recent: [] };
+    const counts = { received: 0, queued: 0, delivered: 0, retrying: 0, dead_lettered: 0, total: 0 };
+    const body = req.url?.startsWith('/local/status')
+      ? { ...status, events: counts }
+      : req.url?.includes('dry_run')
+        ? { status: 'dry_run', events: [{ event: 'e', distinct_id: 'u', properties: { n: 1 } }], warnings: [] }
+        : {
+            status: 'ok',
+            queued: 1,
+            events: [{ uuid: '0193a0b0-0000-7000-8000-000000000001', event: 'e', distinct_id: 'u' }],
+            warnings: [],
+          };
     req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
   });
   intake = { url: await listenOnLoopback(server), close: () => closeServer(server) };
@@ -83,6 +93,7 @@ const TABLE: Array<[string[], string[]]> = [
     ['--local', '--dry-run'],
   ],
   [['delivery', 'status'], ['--local']],
+  [['trace'], ['--local']],
   [['secrets', 'set-posthog-key'], ['phc_conventions0123456789']],
   [['secrets', 'rotate-token'], []],
   [

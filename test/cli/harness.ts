@@ -79,6 +79,12 @@ export function harness(overrides: Partial<CliDeps> & { tty?: boolean; stacks?: 
         throw new Error('no CloudWatch in this test');
       },
     }),
+    // No CloudWatch Logs unless a test brings its fake (test/cli/fake-logs-insights.ts).
+    logs: () => ({
+      send: async () => {
+        throw new Error('no CloudWatch Logs in this test');
+      },
+    }),
     // No local runner unless a test says where one is.
     localRunner: async () => ({ missing: 'none', path: '/nonexistent/local-runner.json' }),
     stackOutputs: async (stack) => {
