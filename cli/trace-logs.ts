@@ -29,7 +29,7 @@ export interface LogsQuery {
  * function wrote (CloudWatch Logs API reference: API_StartQuery.html, API_GetQueryResults.html).
  */
 export async function queryLogs(
-  logs: CloudWatchLogsClient,
+  logs: Pick<CloudWatchLogsClient, 'send'>,
   query: LogsQuery,
   deps: Pick<CliDeps, 'sleep' | 'stderr'>,
 ): Promise<LogRecord[]> {
