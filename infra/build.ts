@@ -1,4 +1,4 @@
-import { type App, Tags, Validations } from 'aws-cdk-lib';
+import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { resolveStackConfig, stackName } from './config.ts';
 import { ForwarderStack } from './forwarder-stack.ts';
@@ -12,9 +12,10 @@ export function buildForwarderApp(app: App): ForwarderStack {
   const stack = new ForwarderStack(app, stackName(config.stage), {
     config,
     description: `MoEngage → PostHog forwarder (${config.stage})`,
+    // Stack tags, which CloudFormation applies to every resource that takes tags (cdk.json pins
+    // @aws-cdk/core:explicitStackTags, under which Tags.of(stack) no longer tags the stack itself).
+    tags: { service: 'moengage-posthog-forwarder', stage: config.stage },
   });
-  Tags.of(stack).add('service', 'moengage-posthog-forwarder');
-  Tags.of(stack).add('stage', config.stage);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;
 }
