@@ -1,7 +1,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { Agent, type Dispatcher } from 'undici';
 import { type CohortSyncConfig, loadCohortSyncConfig } from '#shared/cohort-sync/config';
-import { createRuntime, type RuntimeDeps } from '#shared/cohort-sync/runtime';
+import { COHORT_SYNC_POOL, createRuntime, type RuntimeDeps } from '#shared/cohort-sync/runtime';
+import type { HttpTransport } from '#shared/lib/http-transport';
+import { createUndiciTransport, type UndiciTransport } from '#shared/lib/undici-transport';
 import { type RunTotals, runCohortSyncs } from '#shared/cohort-sync/sync';
 import { readSecretsManager } from '#shared/platform/secrets';
 import { LIB_VERSION } from '#shared/mapping/library';
@@ -40,7 +41,8 @@ export interface CohortSyncCommandDeps {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
-  dispatcher?: Dispatcher;
+  /** The HTTP transport (tests); default: an undici pool closed when the command ends. */
+  send?: HttpTransport;
   s3?: S3Client;
   readSecret?: RuntimeDeps['readSecret'];
   /** The outputs of a CloudFormation stack (for --stack). */
@@ -83,7 +85,8 @@ export async function runCohortSyncCommand(argv: readonly string[], deps: Cohort
   }
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const dispatcher = deps.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connect: { timeout: 5_000 } });
+  const transport = deps.send ? undefined : createUndiciTransport({ ...COHORT_SYNC_POOL, keepAliveTimeoutMs: 10_000 });
+  const send = deps.send ?? (transport as UndiciTransport).send;
   const s3 = deps.s3 ?? (config.state && 'bucket' in config.state ? new S3Client({}) : undefined);
   const interval = deps.intervalMs ?? DYNAMIC_INTERVAL_MS;
   try {
@@ -92,7 +95,7 @@ export async function runCohortSyncCommand(argv: readonly string[], deps: Cohort
       let totals: RunTotals;
       try {
         const runtime = await createRuntime(config, {
-          dispatcher,
+          send,
           ...(s3 ? { s3 } : {}),
           readSecret: deps.readSecret ?? readSecretsManager,
           now,
@@ -117,7 +120,7 @@ export async function runCohortSyncCommand(argv: readonly string[], deps: Cohort
       if (deps.signal?.aborted) return 0;
     }
   } finally {
-    if (!deps.dispatcher) await (dispatcher as Agent).close();
+    await transport?.close();
     if (!deps.s3) s3?.destroy();
   }
 }

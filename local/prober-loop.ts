@@ -5,7 +5,8 @@ import { USER_AGENT } from '#shared/mapping/library';
 import type { Config } from '#shared/platform/config';
 import { createLogger, createMetrics } from '#shared/platform/observability';
 import { createSecrets } from '#shared/platform/secrets';
-import { createPostHogDispatcher, postRawBatch } from '#shared/posthog/capture-client';
+import { createUndiciTransport } from '#shared/lib/undici-transport';
+import { POSTHOG_POOL, postRawBatch } from '#shared/posthog/capture-client';
 
 /**
  * Plays the stack's scheduled prober (functions/prober) every OUTAGE_PROBE_SECONDS, with the local poller as the
@@ -21,8 +22,8 @@ export function startLocalProber(options: {
   onError: (error: unknown) => void;
 }): { stop(): Promise<void> } {
   const { config, sqs, queueUrl } = options;
-  const dispatcher = createPostHogDispatcher();
-  const client = { dispatcher, timeoutMs: config.posthogTimeoutMs, userAgent: USER_AGENT };
+  const transport = createUndiciTransport(POSTHOG_POOL);
+  const client = { send: transport.send, timeoutMs: config.posthogTimeoutMs, userAgent: USER_AGENT };
   const secrets = createSecrets(config);
   const deps = {
     ...sqsProberQueues({ sqs, queueUrl, queueArn: options.queueArn, dlqUrl: options.dlqUrl, hideSeconds: config.outage.probeSeconds }),
@@ -44,7 +45,7 @@ export function startLocalProber(options: {
     stop: async () => {
       clearInterval(timer);
       await running;
-      await dispatcher.close();
+      await transport.close();
     },
   };
 }

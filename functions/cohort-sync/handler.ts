@@ -1,8 +1,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
-import { Agent } from 'undici';
 import { loadCohortSyncConfig } from '#shared/cohort-sync/config';
-import { createRuntime } from '#shared/cohort-sync/runtime';
+import { COHORT_SYNC_POOL, createRuntime } from '#shared/cohort-sync/runtime';
+import { createUndiciTransport } from '#shared/lib/undici-transport';
 import { type RunTotals, runCohortSyncs } from '#shared/cohort-sync/sync';
 import { count, createLogger, createMetrics } from '#shared/platform/observability';
 import { readSecretsManager } from '#shared/platform/secrets';
@@ -11,7 +11,7 @@ import { LIB_NAME, LIB_VERSION } from '#shared/mapping/library';
 const config = loadCohortSyncConfig();
 const logger = createLogger('cohort-sync');
 const metrics = createMetrics('cohort-sync');
-const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 4, connect: { timeout: 5_000 } });
+const { send } = createUndiciTransport(COHORT_SYNC_POOL);
 const s3 = new S3Client({});
 /** Time kept back at the end of an invocation to save state and publish metrics. */
 const SAFETY_MARGIN_MS = 60_000;
@@ -24,7 +24,7 @@ export class CohortSyncFailedError extends Error {
 export const handler = async (_event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<RunTotals> => {
   try {
     const runtime = await createRuntime(config, {
-      dispatcher,
+      send,
       s3,
       readSecret: readSecretsManager,
       now: Date.now,

@@ -3,7 +3,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { loadConfig, requireQueueUrl } from '#shared/platform/config';
 import { createSqsEventQueue } from '#shared/queue/event-queue';
 import { type HttpResponse, json } from '#shared/intake/http-response';
-import { handleIntake, type IntakeDeps, type PostHogVerifier } from '#shared/intake/router';
+import { handleIntake, type IntakeDeps } from '#shared/intake/router';
+import { createPostHogVerifier } from '#shared/intake/posthog-verifier';
 import { createLogger, createMetrics } from '#shared/platform/observability';
 import { createSecrets } from '#shared/platform/secrets';
 import { LIB_VERSION, USER_AGENT } from '#shared/mapping/library';
@@ -12,14 +13,9 @@ import { LIB_VERSION, USER_AGENT } from '#shared/mapping/library';
 const config = loadConfig();
 const logger = createLogger('intake');
 const metrics = createMetrics('intake');
-// ?verify=1 only (MoEngage's Test button): its HTTP client (undici, half the bundle) is loaded on first use rather
-// than at every cold start. Two PostHog calls of at most 2 s each fit the 6 s Lambda timeout and MoEngage's 5 s wait.
+// ?verify=1 only (MoEngage's Test button), through Node's built-in fetch. Two PostHog calls of at most 2 s each fit
+// the 6 s Lambda timeout and MoEngage's 5 s wait.
 const VERIFY_TIMEOUT_MS = 2_000;
-let verifier: Promise<PostHogVerifier> | undefined;
-const loadVerifier = (): Promise<PostHogVerifier> =>
-  (verifier ??= import('#shared/intake/posthog-verifier').then(({ createPostHogVerifier }) =>
-    createPostHogVerifier({ timeoutMs: Math.min(config.posthogTimeoutMs, VERIFY_TIMEOUT_MS), userAgent: USER_AGENT }),
-  ));
 const deps: IntakeDeps = {
   config,
   secrets: createSecrets(config),
@@ -28,10 +24,7 @@ const deps: IntakeDeps = {
   metrics,
   now: () => new Date(),
   libVersion: LIB_VERSION,
-  verify: {
-    post: async (destination, apiKey, events) => (await loadVerifier()).post(destination, apiKey, events),
-    checkKey: async (destination, apiKey) => (await loadVerifier()).checkKey(destination, apiKey),
-  },
+  verify: createPostHogVerifier({ timeoutMs: Math.min(config.posthogTimeoutMs, VERIFY_TIMEOUT_MS), userAgent: USER_AGENT }),
 };
 
 /** API Gateway HTTP API (payload v2) entry: POST /v1/connector, GET /v1/health. */

@@ -7,7 +7,8 @@ import { createEsmEventSource } from '#shared/platform/esm-event-source';
 import { createLogger, createMetrics } from '#shared/platform/observability';
 import { createSecrets } from '#shared/platform/secrets';
 import { createSqsClient, LAMBDA_SQS_LIMITS } from '#shared/platform/sqs-client';
-import { createPostHogDispatcher, postRawBatch } from '#shared/posthog/capture-client';
+import { POSTHOG_POOL, postRawBatch } from '#shared/posthog/capture-client';
+import { createUndiciTransport } from '#shared/lib/undici-transport';
 
 const config = loadConfig();
 const { dlqUrl } = config;
@@ -16,7 +17,7 @@ if (!dlqUrl) throw new Error('invalid configuration: DLQ_URL is required');
 if (!esmId) throw new Error('invalid configuration: EVENT_SOURCE_MAPPING_ID is required');
 if (!queueArn) throw new Error('invalid configuration: QUEUE_ARN is required');
 const sqs = createSqsClient(LAMBDA_SQS_LIMITS);
-const client = { dispatcher: createPostHogDispatcher(), timeoutMs: config.posthogTimeoutMs, userAgent: USER_AGENT };
+const client = { send: createUndiciTransport(POSTHOG_POOL).send, timeoutMs: config.posthogTimeoutMs, userAgent: USER_AGENT };
 const secrets = createSecrets(config);
 const metrics = createMetrics('prober');
 // Built once per container, like every function's clients (a scheduled run reuses them while the container lives).

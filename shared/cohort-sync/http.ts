@@ -1,11 +1,12 @@
-import { type Dispatcher, request } from 'undici';
+import type { HttpTransport } from '../lib/http-transport.ts';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from '../lib/retry-policy.ts';
 import { describeRequestFailure } from '../lib/request-failure.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 /** What the cohort-sync HTTP clients need, injected: no globals, no wall clock. */
 export interface HttpDeps {
-  dispatcher: Dispatcher;
+  /** Sends one request (an undici pool: functions/cohort-sync, cli/cohort-sync.ts). */
+  send: HttpTransport;
   timeoutMs: number;
   retry: RetryPolicy;
   limiter: RateLimiter;
@@ -30,8 +31,7 @@ const MAX_MESSAGE_CHARS = 300;
  * MoEngage answers 429 with `x-ratelimit-reset`, "Time at which the current window resets, in UTC epoch seconds",
  * not `Retry-After` (moengage/moengage-documentation api/rate-limits.mdx, "Monitor your usage"). Milliseconds to wait.
  */
-export function parseRateLimitReset(value: string | string[] | undefined, nowMs: number): number | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
+export function parseRateLimitReset(raw: string | undefined, nowMs: number): number | undefined {
   if (raw === undefined || !/^\d+(\.\d+)?$/.test(raw.trim())) return undefined;
   return Math.max(0, Math.ceil(Number(raw) * 1000 - nowMs));
 }
@@ -53,22 +53,20 @@ export async function requestWithRetry(
     let message: string;
     let retryAfterMs: number | undefined;
     try {
-      const response = await request(url, {
+      const response = await deps.send({
         method: init.method,
-        dispatcher: deps.dispatcher,
+        url,
         headers: { 'user-agent': deps.userAgent, ...init.headers },
-        body: init.body ?? null,
-        signal: AbortSignal.timeout(deps.timeoutMs),
-        headersTimeout: deps.timeoutMs,
-        bodyTimeout: deps.timeoutMs,
+        body: init.body,
+        timeoutMs: deps.timeoutMs,
       });
-      const text = await response.body.text();
-      status = response.statusCode;
+      const { text } = response;
+      status = response.status;
       if (status >= 200 && status < 300) return { ok: true, status, text, attempts: attempt };
       message = text.slice(0, MAX_MESSAGE_CHARS) || `HTTP ${status}`;
       retryAfterMs =
-        parseRetryAfter(response.headers['retry-after'], deps.now()) ??
-        (status === 429 ? parseRateLimitReset(response.headers['x-ratelimit-reset'], deps.now()) : undefined);
+        parseRetryAfter(response.header('retry-after'), deps.now()) ??
+        (status === 429 ? parseRateLimitReset(response.header('x-ratelimit-reset'), deps.now()) : undefined);
       if (!isRetryableStatus(status)) return { ok: false, status, message, attempts: attempt, retryable: false };
     } catch (error) {
       message = describeRequestFailure(error, deps.timeoutMs).message;

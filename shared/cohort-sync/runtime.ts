@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Dispatcher } from 'undici';
+import type { HttpTransport } from '../lib/http-transport.ts';
+import type { PoolOptions } from '../lib/undici-transport.ts';
 import type { RetryPolicy } from '../lib/retry-policy.ts';
 import { type CohortSync, type CohortSyncConfig, CohortSyncConfigError, parseSecret } from './config.ts';
 import { moengageBaseUrl } from './hosts.ts';
@@ -14,11 +15,13 @@ import type { ProgressEvent, SyncDeps } from './sync.ts';
 
 /** Retries for PostHog and MoEngage: 429/5xx/network, backoff with jitter from 1 s up to 30 s, Retry-After honoured. */
 export const COHORT_SYNC_RETRY: RetryPolicy = { attempts: 6, baseMs: 1_000, capMs: 30_000 };
+/** The cohort sync's pool (functions/cohort-sync, cli/cohort-sync.ts): a few sockets, one sync at a time. */
+export const COHORT_SYNC_POOL: PoolOptions = { connections: 4, keepAliveTimeoutMs: 30_000, connectTimeoutMs: 5_000 };
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
 export interface RuntimeDeps {
-  dispatcher: Dispatcher;
+  send: HttpTransport;
   /** Required when the state lives in S3. */
   s3?: S3Client;
   /** Reads a Secrets Manager secret's string (only called when COHORT_SYNC_SECRET is set). */
@@ -73,7 +76,7 @@ export async function createRuntime(config: CohortSyncConfig, deps: RuntimeDeps)
   const limiter = (name: string, windows: RateWindow[], history: number[] = []) =>
     createRateLimiter({ name, windows, history, now: deps.now, sleep: deps.sleep, maxWaitMs: MAX_WAIT_MS });
   const http = (limiter: RateLimiter): HttpDeps => ({
-    dispatcher: deps.dispatcher,
+    send: deps.send,
     timeoutMs: config.timeoutMs,
     retry: deps.retry ?? COHORT_SYNC_RETRY,
     limiter,

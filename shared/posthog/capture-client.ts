@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
-import { Agent, type Dispatcher, request } from 'undici';
 import type { PostHogEvent } from './event.ts';
+import type { HttpTransport } from '../lib/http-transport.ts';
+import type { PoolOptions } from '../lib/undici-transport.ts';
 import { describeRequestFailure } from '../lib/request-failure.ts';
 import { parseRetryAfter } from '../lib/retry-policy.ts';
 
@@ -32,7 +33,8 @@ export type SendResult =
     };
 
 export interface PostHogClientDeps {
-  dispatcher: Dispatcher;
+  /** Sends one request: an undici pool in the forwarder and prober, built-in fetch for the intake's `?verify=1`. */
+  send: HttpTransport;
   /** Whole-request timeout (connect, send, headers and body). */
   timeoutMs: number;
   userAgent: string;
@@ -43,13 +45,11 @@ const MAX_MESSAGE_CHARS = 500;
 /** A TCP/TLS connect that takes longer than this fails fast; the request timeout still bounds the whole request. */
 export const CONNECT_TIMEOUT_MS = 3_000;
 
-/** One keep-alive pool per container, reused across invocations (build it at module scope). */
-export const createPostHogDispatcher = (options: { connectTimeoutMs?: number; connections?: number } = {}): Agent =>
-  new Agent({
-    keepAliveTimeout: 30_000,
-    connections: options.connections ?? 16,
-    connect: { timeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS },
-  });
+/**
+ * The forwarder's and prober's pool: one per container, reused across invocations (build it at module scope with
+ * `createUndiciTransport`), at most 16 sockets to PostHog, idle ones kept 30 s.
+ */
+export const POSTHOG_POOL: PoolOptions = { connections: 16, keepAliveTimeoutMs: 30_000, connectTimeoutMs: CONNECT_TIMEOUT_MS };
 
 /** Serialises a `/batch/` request body. The project key travels in the body; no `sent_at` (see posthog-capture.md). */
 export const batchBody = (apiKey: string, events: readonly PostHogEvent[]): string => JSON.stringify({ api_key: apiKey, batch: events });
@@ -74,24 +74,22 @@ export function postRawBatch(deps: PostHogClientDeps, baseUrl: string, apiKey: s
 async function postBody(deps: PostHogClientDeps, baseUrl: string, json: string): Promise<SendResult> {
   const body = gzipSync(json);
   try {
-    const response = await request(`${baseUrl.replace(/\/+$/, '')}/batch/`, {
+    const response = await deps.send({
       method: 'POST',
-      dispatcher: deps.dispatcher,
+      url: `${baseUrl.replace(/\/+$/, '')}/batch/`,
       headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'user-agent': deps.userAgent },
       body,
-      signal: AbortSignal.timeout(deps.timeoutMs),
-      headersTimeout: deps.timeoutMs,
-      bodyTimeout: deps.timeoutMs,
+      timeoutMs: deps.timeoutMs,
     });
-    const text = (await response.body.text()).slice(0, MAX_MESSAGE_CHARS);
-    const kind = classifyStatus(response.statusCode);
-    if (kind === 'ok') return { ok: true, status: response.statusCode };
+    const text = response.text.slice(0, MAX_MESSAGE_CHARS);
+    const kind = classifyStatus(response.status);
+    if (kind === 'ok') return { ok: true, status: response.status };
     return {
       ok: false,
       kind,
-      status: response.statusCode,
-      message: text || `HTTP ${response.statusCode}`,
-      retryAfterMs: parseRetryAfter(response.headers['retry-after'], (deps.now ?? Date.now)()),
+      status: response.status,
+      message: text || `HTTP ${response.status}`,
+      retryAfterMs: parseRetryAfter(response.header('retry-after'), (deps.now ?? Date.now)()),
     };
   } catch (error) {
     const { message, timedOut } = describeRequestFailure(error, deps.timeoutMs);

@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import type { PostHogClientDeps } from './capture-client.ts';
 import { describeRequestFailure } from '../lib/request-failure.ts';
 
@@ -38,18 +37,16 @@ export async function checkProjectKey(deps: PostHogClientDeps, baseUrl: string, 
     let text: string;
     let localSink: boolean;
     try {
-      const response = await request(`${baseUrl}${route}`, {
+      const response = await deps.send({
         method: 'POST',
-        dispatcher: deps.dispatcher,
+        url: `${baseUrl}${route}`,
         headers: { 'content-type': 'application/json', 'user-agent': deps.userAgent },
         body: keyCheckBody(apiKey),
-        signal: AbortSignal.timeout(deps.timeoutMs),
-        headersTimeout: deps.timeoutMs,
-        bodyTimeout: deps.timeoutMs,
+        timeoutMs: deps.timeoutMs,
       });
-      statusCode = response.statusCode;
-      text = (await response.body.text()).slice(0, MAX_MESSAGE_CHARS);
-      localSink = response.headers[LOCAL_SINK_HEADER] !== undefined;
+      statusCode = response.status;
+      text = response.text.slice(0, MAX_MESSAGE_CHARS);
+      localSink = response.header(LOCAL_SINK_HEADER) !== undefined;
     } catch (error) {
       const failure = describeRequestFailure(error, deps.timeoutMs);
       return {

@@ -26,7 +26,7 @@ describe('runCohortSyncCommand', () => {
     now: h.clock.now,
     sleep: h.clock.sleep,
     random: () => 0.5,
-    dispatcher: h.dispatcher,
+    send: h.transport.send,
     s3: h.s3.client,
   });
 

@@ -1,7 +1,6 @@
-import { Agent } from 'undici';
 import { handleIntake } from '#shared/intake/router';
-import { postBatch } from '#shared/posthog/capture-client';
-import { checkProjectKey, KEY_CHECK_DISTINCT_ID } from '#shared/posthog/key-check';
+import { createPostHogVerifier } from '#shared/intake/posthog-verifier';
+import { KEY_CHECK_DISTINCT_ID } from '#shared/posthog/key-check';
 import { bearer, httpApiEvent } from '../support/events.ts';
 import { type FakePostHog, startFakePostHog } from '../support/fake-posthog.ts';
 import { MOENGAGE_RECIPE_RENDERED } from './fixtures/cases.ts';
@@ -217,14 +216,11 @@ describe('hostile input is data, not code', () => {
 
 describe('?verify=1 (synchronous delivery for MoEngage’s Test button)', () => {
   let posthog: FakePostHog;
-  const dispatcher = new Agent({ keepAliveTimeout: 1_000, connect: { timeout: 1_000 } });
-  const client = { dispatcher, timeoutMs: 2_000, userAgent: 'test/1' };
+  // The intake's own verify client (built-in fetch), as functions/intake/handler.ts builds it.
+  const verifier = createPostHogVerifier({ timeoutMs: 2_000, userAgent: 'test/1' });
   const verifyDeps = (host: string): TestDeps => {
     const deps = intakeDeps({
-      verify: {
-        post: (destination, apiKey, events) => postBatch(client, destination, apiKey, events),
-        checkKey: (destination, apiKey) => checkProjectKey(client, destination, apiKey),
-      },
+      verify: verifier,
     });
     deps.config = { ...deps.config, posthogHost: host };
     return deps;
@@ -236,7 +232,6 @@ describe('?verify=1 (synchronous delivery for MoEngage’s Test button)', () => 
   });
   afterAll(async () => {
     await posthog.close();
-    await dispatcher.close();
   });
   beforeEach(() => {
     posthog.behave(() => ({}));
@@ -333,13 +328,7 @@ describe('?verify=1 (synchronous delivery for MoEngage’s Test button)', () => 
 
   it('answers 502 without a PostHog status when capture is slower than the timeout', async () => {
     posthog.behave(() => ({ delayMs: 1_000 }));
-    const quick = { ...client, timeoutMs: 200 };
-    const deps = intakeDeps({
-      verify: {
-        post: (destination, apiKey, events) => postBatch(quick, destination, apiKey, events),
-        checkKey: (destination, apiKey) => checkProjectKey(quick, destination, apiKey),
-      },
-    });
+    const deps = intakeDeps({ verify: createPostHogVerifier({ timeoutMs: 200, userAgent: 'test/1' }) });
     deps.config = { ...deps.config, posthogHost: posthog.url };
     const response = await handleIntake(verifyRequest(), deps);
     expect(response.statusCode).toBe(502);

@@ -6,7 +6,8 @@ import { createDeadLetterQueue } from '#shared/delivery/dead-letter';
 import { createSqsEventQueue } from '#shared/queue/event-queue';
 import type { QueueMessage } from '#shared/queue/message';
 import { createForwarderHandler } from '#shared/delivery/sqs-batch-handler';
-import { createPostHogDispatcher, postRawBatch } from '#shared/posthog/capture-client';
+import { createUndiciTransport } from '#shared/lib/undici-transport';
+import { POSTHOG_POOL, postRawBatch } from '#shared/posthog/capture-client';
 import type { PostHogEvent } from '#shared/posthog/event';
 import type { RetryPolicy } from '#shared/lib/retry-policy';
 import { createVisibilityController, type VisibilityChange, type VisibilityPolicy } from '#shared/delivery/visibility';
@@ -92,8 +93,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.outage && { maxReceiveCount: options.outage.maxReceiveCount }),
   });
   const posthog = await startFakePostHog(options.behaviour);
-  const dispatcher = createPostHogDispatcher({ connectTimeoutMs: 1_000 });
-  const client = { dispatcher, timeoutMs: options.requestTimeoutMs ?? 1_000, userAgent: 'forwarder-test/1' };
+  const transport = createUndiciTransport({ ...POSTHOG_POOL, connectTimeoutMs: 1_000 });
+  const client = { send: transport.send, timeoutMs: options.requestTimeoutMs ?? 1_000, userAgent: 'forwarder-test/1' };
   const realVisibility = createVisibilityController({ sqs: sqs.client, queueUrl: sqs.queueUrl });
   const visibility: Harness['visibility'] = [];
   const responses: SQSBatchResponse[] = [];
@@ -234,7 +235,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await probing;
       await poller?.stop();
       await posthog.close();
-      await dispatcher.close();
+      await transport.close();
       await sqs.close();
     },
   };

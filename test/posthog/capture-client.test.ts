@@ -1,4 +1,5 @@
-import { Agent } from 'undici';
+import { fetchTransport } from '#shared/lib/http-transport';
+import { createUndiciTransport } from '#shared/lib/undici-transport';
 import { batchBody, classifyStatus, postBatch, postRawBatch, rawBatchBody } from '#shared/posthog/capture-client';
 import type { PostHogEvent } from '#shared/posthog/event';
 import { type FakePostHog, startFakePostHog } from '../support/fake-posthog.ts';
@@ -46,17 +47,22 @@ describe('rawBatchBody', () => {
   });
 });
 
-describe('postBatch', () => {
+// The forwarder's undici pool and the intake's built-in fetch (`?verify=1`) must give the same outcomes.
+const pool = createUndiciTransport({ connections: 4, keepAliveTimeoutMs: 1_000, connectTimeoutMs: 1_000 });
+afterAll(() => pool.close());
+
+describe.each([
+  ['an undici pool', pool.send],
+  ['built-in fetch', fetchTransport],
+])('postBatch through %s', (_, send) => {
   let posthog: FakePostHog;
-  const dispatcher = new Agent({ keepAliveTimeout: 1_000, connect: { timeout: 1_000 } });
-  const client = { dispatcher, timeoutMs: 500, userAgent: 'test/1', now: () => 0 };
+  const client = { send, timeoutMs: 500, userAgent: 'test/1', now: () => 0 };
 
   beforeAll(async () => {
     posthog = await startFakePostHog();
   });
   afterAll(async () => {
     await posthog.close();
-    await dispatcher.close();
   });
 
   it('POSTs a gzip body {"api_key","batch"} to /batch/ without sent_at', async () => {

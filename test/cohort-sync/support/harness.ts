@@ -1,7 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { Agent } from 'undici';
 import { loadCohortSyncConfig } from '#shared/cohort-sync/config';
 import { createRuntime, type Runtime } from '#shared/cohort-sync/runtime';
+import { createUndiciTransport, type UndiciTransport } from '#shared/lib/undici-transport';
 import { type RunTotals, runCohortSyncs, type SyncOptions } from '#shared/cohort-sync/sync';
 import { createFakeClock, type FakeClock } from './clock.ts';
 import { type FakeMoEngage, startFakeMoEngage } from '../../../local/cohort-sync-fakes/moengage.ts';
@@ -14,7 +14,7 @@ export interface Harness {
   moengage: FakeMoEngage;
   s3: LocalS3;
   clock: FakeClock;
-  dispatcher: Agent;
+  transport: UndiciTransport;
   env(overrides?: Record<string, string>): Record<string, string>;
   runtime(overrides?: Record<string, string>): Promise<Runtime>;
   run(overrides?: Record<string, string>, options?: SyncOptions, tweak?: (runtime: Runtime) => void): Promise<RunTotals>;
@@ -31,7 +31,7 @@ export async function startHarness(): Promise<Harness> {
     startFakeMoEngage({ now: clock.now }),
     startLocalS3(),
   ]);
-  const dispatcher = new Agent({ keepAliveTimeout: 1_000, connect: { timeout: 2_000 } });
+  const transport = createUndiciTransport({ connections: 4, keepAliveTimeoutMs: 1_000, connectTimeoutMs: 2_000 });
   const env = (overrides: Record<string, string> = {}) => ({
     POSTHOG_APP_HOST: posthog.url,
     COHORT_SYNCS: JSON.stringify([{ posthogProjectId: 1, cohortId: 7, moengageCohortName: 'Power users', mode: 'dynamic' }]),
@@ -48,7 +48,7 @@ export async function startHarness(): Promise<Harness> {
   });
   const runtime = (overrides: Record<string, string> = {}) =>
     createRuntime(loadCohortSyncConfig(env(overrides)), {
-      dispatcher,
+      send: transport.send,
       s3: s3.client,
       readSecret: async () => {
         throw new Error('no secret in this test');
@@ -63,7 +63,7 @@ export async function startHarness(): Promise<Harness> {
     moengage,
     s3,
     clock,
-    dispatcher,
+    transport,
     env,
     runtime,
     run: async (overrides = {}, options = {}, tweak) => {
@@ -77,7 +77,7 @@ export async function startHarness(): Promise<Harness> {
     },
     close: async () => {
       await Promise.all([posthog.close(), moengage.close(), s3.close()]);
-      await dispatcher.close();
+      await transport.close();
     },
   };
 }
