@@ -76,6 +76,14 @@ describe('the house (docs/architecture.md, "What may import what")', () => {
   });
 });
 
+describe('one HTTP client seam (docs/architecture.md, "What may import what")', () => {
+  it('imports undici in shared/lib/undici-transport.ts alone; everything else sends through an HttpTransport', () => {
+    const code = ['shared', 'functions', 'local', 'cli', 'infra'].flatMap((dir) => files(dir));
+    const importers = code.filter((f) => /from\s*['"]undici['"]|import\(\s*['"]undici['"]/.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(importers).toEqual(['shared/lib/undici-transport.ts']);
+  });
+});
+
 describe('design notes live in the repository', () => {
   const sources = ['shared', 'functions', 'infra', 'local', 'cli', 'bench', 'test'].flatMap((dir) => files(dir));
   const docs = readdirSync(join(ROOT, 'docs')).map((f) => join('docs', f));
