@@ -74,6 +74,7 @@ export function lambdaEnv(name: FunctionName, nodeOptions: string): NodeJS.Proce
     PATH: process.env.PATH ?? '',
     AWS_REGION: 'us-east-1',
     AWS_LAMBDA_FUNCTION_NAME: `moengage-posthog-${name}`,
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     POWERTOOLS_SERVICE_NAME: name,
     POWERTOOLS_METRICS_NAMESPACE: 'MoEngagePostHogForwarder',
     POSTHOG_HOST: 'us',

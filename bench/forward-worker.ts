@@ -4,6 +4,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { encodeMessage } from '#shared/queue/message';
 import type { PostHogEvent } from '#shared/posthog/event';
 import { QUEUE_SETTINGS } from '#shared/queue/settings';
+import { lambdaContext } from '../local/lambda-context.ts';
 import { cpuSecondsSince } from './stats.ts';
 import { BENCH_API_KEY } from './workload.ts';
 
@@ -79,7 +80,7 @@ async function viaForwarder(): Promise<() => Promise<number>> {
     const lane = async () => {
       while (next < batches.length) {
         const batch = batches[next++] as SQSEvent;
-        const response = await handler(batch, { getRemainingTimeInMillis: () => QUEUE_SETTINGS.forwarderTimeoutSeconds * 1000 });
+        const response = await handler(batch, lambdaContext('forwarder', QUEUE_SETTINGS.forwarderTimeoutSeconds * 1000));
         failures += response.batchItemFailures.length;
       }
     };

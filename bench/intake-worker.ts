@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { lambdaContext } from '../local/lambda-context.ts';
 import { spread } from './stats.ts';
 import { BENCH_API_KEY, smallConnectorBody } from './workload.ts';
 
@@ -71,7 +72,7 @@ async function drive(n: number, lanes: number, offset: number): Promise<{ accept
     while (next < n) {
       const i = offset + next++;
       const t0 = performance.now();
-      const response = await handler(event(i));
+      const response = await handler(event(i), lambdaContext('intake', 6_000));
       latencies.push(performance.now() - t0);
       if (response.statusCode === 200) accepted += 1;
     }

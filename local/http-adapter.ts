@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { readBody } from './capture-protocol.ts';
+import { lambdaContext } from './lambda-context.ts';
 import { closeServer, listenOnLoopback } from './loopback.ts';
 
-export type HttpApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+export type HttpApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+/** The intake's Lambda timeout (SIZING in infra/pipeline-functions.ts), as the remaining time its context starts from. */
+const INTAKE_TIMEOUT_MS = 6_000;
 
 const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml)|.*\+json)/i;
 
@@ -68,7 +71,7 @@ export async function startHttpAdapter(
         res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
         return;
       }
-      const result = await handler(toHttpApiEvent(req, body, new Date()));
+      const result = await handler(toHttpApiEvent(req, body, new Date()), lambdaContext('intake', INTAKE_TIMEOUT_MS));
       const payload = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
       res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string> | undefined) }).end(payload);
     } catch (error) {

@@ -1,11 +1,12 @@
 import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { QUEUE_SETTINGS } from '#shared/queue/settings';
 import { toSqsRecord } from '#shared/queue/sqs-record';
+import { lambdaContext } from './lambda-context.ts';
 
 export { toSqsRecord };
 
-export type SqsHandler = (event: SQSEvent, context: { getRemainingTimeInMillis(): number }) => Promise<SQSBatchResponse>;
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 export interface PollerOptions {
   sqs: SQSClient;
@@ -70,7 +71,6 @@ export function startPoller(options: PollerOptions): { stop(): Promise<void>; se
 
   const invoke = async (messages: Message[]): Promise<void> => {
     const records = messages.map((m) => toSqsRecord(m, options.queueArn));
-    const started = Date.now();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`the forwarder did not return within its ${timeoutMs} ms timeout`)), timeoutMs);
@@ -78,10 +78,7 @@ export function startPoller(options: PollerOptions): { stop(): Promise<void>; se
     let response: SQSBatchResponse;
     try {
       // Like Lambda: a timeout or a thrown error fails the whole batch (nothing is deleted).
-      response = await Promise.race([
-        options.handler({ Records: records }, { getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)) }),
-        timedOut,
-      ]);
+      response = await Promise.race([options.handler({ Records: records }, lambdaContext('forwarder', timeoutMs)), timedOut]);
     } finally {
       clearTimeout(timer);
     }

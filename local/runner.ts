@@ -85,6 +85,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Every line reaches the tap below (the journal and the access lines need the intake's DEBUG request line); the
     // console shows the other lines from POWERTOOLS_LOG_LEVEL up (WARN by default).
     POWERTOOLS_LOG_LEVEL: 'DEBUG',
+    // As Lambda sets it for a container started by a request: Powertools then logs cold_start true on the first one.
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
   });
   for (const name of PASSED_THROUGH) {
     if (env[name] !== undefined) process.env[name] = env[name];

@@ -4,7 +4,7 @@ import { loadCohortSyncConfig } from '#shared/cohort-sync/config';
 import { COHORT_SYNC_POOL, createRuntime } from '#shared/cohort-sync/runtime';
 import { createUndiciTransport } from '#shared/lib/undici-transport';
 import { type RunTotals, runCohortSyncs } from '#shared/cohort-sync/sync';
-import { count, createLogger, createMetrics } from '#shared/platform/observability';
+import { count, createLogger, createMetrics, withLambdaContext } from '#shared/platform/observability';
 import { readSecretsManager } from '#shared/platform/secrets';
 import { LIB_NAME, LIB_VERSION } from '#shared/mapping/library';
 
@@ -21,7 +21,7 @@ export class CohortSyncFailedError extends Error {
 }
 
 /** EventBridge schedule entry (every 15 minutes): runs every configured sync; throws when one failed so the Errors alarm fires. */
-export const handler = async (_event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<RunTotals> => {
+export const handler = withLambdaContext(logger, async (_event: unknown, context: Context): Promise<RunTotals> => {
   try {
     const runtime = await createRuntime(config, {
       send,
@@ -53,4 +53,4 @@ export const handler = async (_event: unknown, context: Pick<Context, 'getRemain
   } finally {
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
-};
+});

@@ -1,7 +1,7 @@
 import { loadConfig, requireQueueUrl } from '#shared/platform/config';
 import { createDeadLetterQueue } from '#shared/delivery/dead-letter';
 import { createForwarderHandler } from '#shared/delivery/sqs-batch-handler';
-import { createLogger, createMetrics } from '#shared/platform/observability';
+import { createLogger, createMetrics, withLambdaContext } from '#shared/platform/observability';
 import { CONNECT_TIMEOUT_MS, POSTHOG_POOL, postRawBatch } from '#shared/posthog/capture-client';
 import { createUndiciTransport } from '#shared/lib/undici-transport';
 import { DEFAULT_RETRY } from '#shared/lib/retry-policy';
@@ -19,12 +19,12 @@ const sqs = createSqsClient(LAMBDA_SQS_LIMITS);
 // One keep-alive pool per container, reused across invocations.
 const { send } = createUndiciTransport({ ...POSTHOG_POOL, connectTimeoutMs: Math.min(CONNECT_TIMEOUT_MS, config.posthogTimeoutMs) });
 const client = { send, timeoutMs: config.posthogTimeoutMs, userAgent: USER_AGENT };
+const logger = createLogger('forwarder');
 const metrics = createMetrics('forwarder');
 const queueUrl = requireQueueUrl(config);
 const { outage } = config;
 
-/** SQS event source entry with partial batch failures (ReportBatchItemFailures). */
-export const handler = createForwarderHandler({
+const forward = createForwarderHandler({
   defaultDestination: config.posthogHost,
   secrets: createSecrets(config),
   post: (destination, apiKey, events, timeoutMs) => postRawBatch({ ...client, timeoutMs }, destination, apiKey, events),
@@ -43,6 +43,9 @@ export const handler = createForwarderHandler({
   random: Math.random,
   now: Date.now,
   safetyMarginMs: 3_000,
-  logger: createLogger('forwarder'),
+  logger,
   metrics,
 });
+
+/** SQS event source entry with partial batch failures (ReportBatchItemFailures); log lines carry the invocation's context. */
+export const handler = withLambdaContext(logger, forward);

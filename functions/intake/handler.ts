@@ -1,11 +1,11 @@
 import { createSqsClient, LAMBDA_SQS_LIMITS } from '#shared/platform/sqs-client';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { loadConfig, requireQueueUrl } from '#shared/platform/config';
 import { createSqsEventQueue } from '#shared/queue/event-queue';
 import { type HttpResponse, json } from '#shared/intake/http-response';
 import { handleIntake, type IntakeDeps } from '#shared/intake/router';
 import { createPostHogVerifier } from '#shared/intake/posthog-verifier';
-import { createLogger, createMetrics } from '#shared/platform/observability';
+import { createLogger, createMetrics, withLambdaContext } from '#shared/platform/observability';
 import { createSecrets } from '#shared/platform/secrets';
 import { LIB_VERSION, USER_AGENT } from '#shared/mapping/library';
 
@@ -28,13 +28,16 @@ const deps: IntakeDeps = {
 };
 
 /** API Gateway HTTP API (payload v2) entry: POST /v1/connector, GET /v1/health. */
-export const handler = async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
-  try {
-    return await handleIntake(event, deps);
-  } catch (error) {
-    logger.error('unexpected intake error', { request_id: event.requestContext?.requestId, error });
-    return json(500, { status: 'error', message: 'internal error; retry later' });
-  } finally {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  }
-};
+export const handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse> = withLambdaContext(
+  logger,
+  async (event) => {
+    try {
+      return await handleIntake(event, deps);
+    } catch (error) {
+      logger.error('unexpected intake error', { request_id: event.requestContext?.requestId, error });
+      return json(500, { status: 'error', message: 'internal error; retry later' });
+    } finally {
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    }
+  },
+);

@@ -4,7 +4,7 @@ import { sqsProberQueues } from '#shared/delivery/sqs-prober';
 import { USER_AGENT } from '#shared/mapping/library';
 import { loadConfig, requireQueueUrl } from '#shared/platform/config';
 import { createEsmEventSource } from '#shared/platform/esm-event-source';
-import { createLogger, createMetrics } from '#shared/platform/observability';
+import { createLogger, createMetrics, withLambdaContext } from '#shared/platform/observability';
 import { createSecrets } from '#shared/platform/secrets';
 import { createSqsClient, LAMBDA_SQS_LIMITS } from '#shared/platform/sqs-client';
 import { POSTHOG_POOL, postRawBatch } from '#shared/posthog/capture-client';
@@ -19,6 +19,7 @@ if (!queueArn) throw new Error('invalid configuration: QUEUE_ARN is required');
 const sqs = createSqsClient(LAMBDA_SQS_LIMITS);
 const client = { send: createUndiciTransport(POSTHOG_POOL).send, timeoutMs: config.posthogTimeoutMs, userAgent: USER_AGENT };
 const secrets = createSecrets(config);
+const logger = createLogger('prober');
 const metrics = createMetrics('prober');
 // Built once per container, like every function's clients (a scheduled run reuses them while the container lives).
 const deps: ProberDeps = {
@@ -30,15 +31,15 @@ const deps: ProberDeps = {
   apiKey: () => secrets.posthogApiKey(),
   post: (destination, apiKey, events) => postRawBatch(client, destination, apiKey, events),
   now: Date.now,
-  logger: createLogger('prober'),
+  logger,
   metrics,
 };
 
 /** Scheduled every OUTAGE_PROBE_SECONDS (at most once a minute): see shared/delivery/prober.ts. */
-export const handler = async (): Promise<{ verdict: string }> => {
+export const handler = withLambdaContext(logger, async (): Promise<{ verdict: string }> => {
   try {
     return { verdict: await probeOnce(deps) };
   } finally {
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
-};
+});

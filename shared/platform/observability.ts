@@ -1,5 +1,6 @@
 import { type LogItem, Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
 
 export const METRICS_NAMESPACE = 'MoEngagePostHogForwarder';
 
@@ -32,6 +33,19 @@ class ServiceLogger extends Logger {
 
 /** One Powertools logger per function; the level comes from POWERTOOLS_LOG_LEVEL (default INFO). */
 export const createLogger = (serviceName: string): Logger => new ServiceLogger({ serviceName });
+
+/**
+ * The handler, with every log line of an invocation carrying its Lambda context: `function_request_id`,
+ * `cold_start`, `function_name`, `function_arn`, `function_memory_size` (Powertools' documented
+ * `logger.addContext(context)`, docs.aws.amazon.com/powertools/typescript/latest/features/logger/, "Capturing
+ * Lambda context info"). Wrap each function's handler once, at module scope.
+ */
+export const withLambdaContext =
+  <E, R>(logger: Logger, handler: (event: E, context: Context) => Promise<R>) =>
+  (event: E, context: Context): Promise<R> => {
+    logger.addContext(context);
+    return handler(event, context);
+  };
 
 /** EMF metrics; namespace and service from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME when set. */
 export const createMetrics = (serviceName: string): Metrics =>
