@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { statSync } from 'node:fs';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type Metafile, build } from 'esbuild';
 import { type Spread, spread } from './stats.ts';
 import { BUNDLING, NODE_OPTIONS } from '../infra/function-defaults.ts';
@@ -12,8 +13,10 @@ export type FunctionName = (typeof FUNCTIONS)[number];
 
 /** What NodejsFunction passes to esbuild: the very settings infra/function-defaults.ts deploys with. */
 export interface BundleSettings {
+  format: 'cjs' | 'esm';
   target: string;
-  banner: string;
+  /** Whether the source map embeds the sources. */
+  sourcesContent: boolean;
   mainFields: string[];
   /** Packages left out of the bundle (none: the AWS SDK is bundled too). */
   external: string[];
@@ -22,8 +25,9 @@ export interface BundleSettings {
 
 export function readBundleSettings(): BundleSettings {
   return {
+    format: BUNDLING.format === OutputFormat.CJS ? 'cjs' : 'esm',
     target: BUNDLING.target,
-    banner: BUNDLING.banner,
+    sourcesContent: BUNDLING.sourcesContent,
     mainFields: [...BUNDLING.mainFields],
     external: [...BUNDLING.externalModules],
     nodeOptions: NODE_OPTIONS,
@@ -115,20 +119,22 @@ function timeImport(bundle: string, env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 export async function bundleFunction(name: FunctionName, dir: string, settings = readBundleSettings(), variant: Variant = 'deployed') {
-  const outfile = `${dir}/${variant}/${name}/index.mjs`;
+  // Lambda's asset holds index.js alone (no package.json: CommonJS); here the bundle sits under this project's
+  // "type": "module", so its extension says which module system it is.
+  const outfile = `${dir}/${variant}/${name}/index.${settings.format === 'cjs' ? 'cjs' : 'mjs'}`;
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: [`functions/${name}/handler.ts`],
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: settings.format,
     target: settings.target,
     minify: true,
     sourcemap: true,
+    sourcesContent: settings.sourcesContent,
     outfile,
     external: variant === 'deployed' ? settings.external : ['@aws-sdk/*'],
     mainFields: settings.mainFields,
-    banner: { js: settings.banner },
     metafile: true,
     logLevel: 'error',
   });

@@ -71,7 +71,7 @@ export function renderReport(r: BenchResults): string {
     `Target ≥ 50,000 connector events/s on one core (small body, per CPU-second): ${yes(t.mapping)}.`,
     '',
   );
-  p(...forwardingSection(r, t), ...endToEndSection(r, t), ...coldStartSection(r, t), ...scaleSection(r));
+  p(...forwardingSection(r, t), ...endToEndSection(r, t), ...coldStartSection(r.coldStart, r.machine.node), ...scaleSection(r));
   if (r.recovery)
     p(...recoverySection(r.recovery, { command: r.command, startedAt: r.startedAt, loadBefore: r.loadBefore, loadAfter: r.loadAfter }));
   return `${out.join('\n')}\n`;

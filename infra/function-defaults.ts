@@ -12,16 +12,20 @@ const ROOT = new URL('..', import.meta.url).pathname;
 
 /** How each function is bundled (esbuild through NodejsFunction); bench/cold-start.ts builds with the same settings. */
 export const BUNDLING = {
-  format: OutputFormat.ESM,
+  // CommonJS, not ESM: Node.js loads `node:http` through an ES module import by evaluating its lazy WebSocket getters,
+  // which loads Node's own copy of undici (~20 ms of every cold start, nodejs/node#57649); require() does not.
+  // Nothing here needs ESM (no top-level await, no import.meta); docs/benchmarks.md, section 4.
+  format: OutputFormat.CJS,
   minify: true,
   sourceMap: true,
+  // Stack traces map to file:line through the mappings alone; without the sources the map is ~3× smaller and
+  // NODE_OPTIONS=--enable-source-maps reads it faster at init.
+  sourcesContent: false,
   target: 'node24',
   mainFields: ['module', 'main'],
   // Bundle the AWS SDK too (the default leaves @aws-sdk/* to the runtime's copy): the deployed code then runs the
   // exact SDK versions that package-lock.json pins and the tests ran, and starts faster (docs/benchmarks.md).
   externalModules: [],
-  // Some CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
-  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
 } satisfies BundlingOptions;
 
 /** NODE_OPTIONS of every function. */
@@ -53,7 +57,7 @@ export interface FunctionObservability {
 export const DEFAULT_OBSERVABILITY: FunctionObservability = { tracing: false, logLevel: 'INFO' };
 
 /**
- * A Lambda function with the shared defaults: Node.js 24 on arm64, an ESM bundle (minified, with source maps) of
+ * A Lambda function with the shared defaults: Node.js 24 on arm64, a CommonJS bundle (minified, with a source map) of
  * only what functions/<name>/handler.ts imports, JSON logs in a log group of its own with a retention, Lambda's
  * advanced logging controls (the application level as set, platform lines at WARN only: no START/END/REPORT line
  * per invocation), X-Ray active tracing only when asked for, and a role of its own that may write only to that log

@@ -136,19 +136,22 @@ describe('ForwarderStack (defaults)', () => {
       });
     });
 
-    it('are bundled by esbuild into one minified ES module each, with a source map', () => {
+    it('are bundled by esbuild into one minified CommonJS file each, with a source map without the sources', () => {
       const outdir = app.synth().directory;
       const bundles = [ids.intake, ids.forwarder].map((id) => {
         const key = (fn(id).Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');
         const dir = join(outdir, `asset.${key}`);
-        expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
-        return readFileSync(join(dir, 'index.mjs'), 'utf8');
+        expect(readdirSync(dir).sort()).toEqual(['index.js', 'index.js.map']);
+        expect(JSON.parse(readFileSync(join(dir, 'index.js.map'), 'utf8'))).not.toHaveProperty('sourcesContent');
+        return readFileSync(join(dir, 'index.js'), 'utf8');
       });
       for (const code of bundles) {
         // Minified: thousands of characters per line (new lines survive only inside template literals).
         expect(code.length / code.split('\n').length).toBeGreaterThan(1_000);
-        expect(code).toContain('//# sourceMappingURL=index.mjs.map');
-        expect(code.startsWith("import { createRequire } from 'node:module';")).toBe(true);
+        expect(code).toContain('//# sourceMappingURL=index.js.map');
+        // CommonJS: no ES module import of node:http, which costs a cold start Node's internal undici (nodejs/node#57649).
+        expect(code).not.toMatch(/^import /m);
+        expect(code).toMatch(/require\("(node:)?http"\)/);
       }
       expect(bundles[0]).not.toEqual(bundles[1]);
       for (const id of [ids.intake, ids.forwarder]) expect(fn(id).Handler).toBe('index.handler');
@@ -175,7 +178,7 @@ describe('ForwarderStack (defaults)', () => {
         ].join('\n');
         const { stdout } = await run(
           process.execPath,
-          ['--input-type=module', '-e', script, join(outdir, `asset.${key}`, 'index.mjs'), JSON.stringify(event)],
+          ['--input-type=module', '-e', script, join(outdir, `asset.${key}`, 'index.js'), JSON.stringify(event)],
           {
             env: {
               PATH: process.env.PATH,

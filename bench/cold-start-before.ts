@@ -1,0 +1,16 @@
+import type { FunctionName, Variant } from './cold-start.ts';
+
+/**
+ * §4's "before" figures: the build of commit e13c322 (undici in both bundles, ESM with the createRequire banner,
+ * sources embedded in the map), measured on 2026-11-28 on this machine with Node.js v24.21.0 by the same code
+ * (`benchColdStart`, 20 imports each, load average ~4.2). Kept so the report shows what the changes bought.
+ */
+export const BEFORE = {
+  commit: 'e13c322',
+  rows: [
+    { name: 'intake', variant: 'deployed', bundleBytes: 1_272_319, initMedianMs: 152.1 },
+    { name: 'forwarder', variant: 'deployed', bundleBytes: 1_241_652, initMedianMs: 152.4 },
+    { name: 'intake', variant: 'sdk-external', bundleBytes: 938_159, initMedianMs: 133.7 },
+    { name: 'forwarder', variant: 'sdk-external', bundleBytes: 907_050, initMedianMs: 173.0 },
+  ] satisfies { name: FunctionName; variant: Variant; bundleBytes: number; initMedianMs: number }[],
+};
