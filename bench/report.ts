@@ -49,6 +49,7 @@ export function renderReport(r: BenchResults): string {
     'npm run bench:quick    # tsx bench/run.ts --quick: tiny sizes, writes .bench/benchmarks-quick.md (CI smoke)',
     'npm run bench:recovery # tsx bench/recovery-main.ts: §6 alone, replaces that section of docs/benchmarks.md',
     'npx tsx bench/run.ts --render .bench/results.json   # re-render this page from the saved figures',
+    'npx tsx bench/run.ts --cold-start   # measure section 4 alone and rewrite it in place (about a minute)',
     '```',
     '',
     `Settings of this run: \`${JSON.stringify(r.config)}\``,

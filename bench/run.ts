@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { benchColdStart } from './cold-start.ts';
+import { benchColdStartSection } from './cold-start-section.ts';
 import { benchEndToEnd } from './e2e.ts';
 import { benchForwarding } from './forwarding.ts';
 import { type CostInputs, costInputs, renderCostSection } from './cost.ts';
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     work: { type: 'string' },
     render: { type: 'string' },
+    'cold-start': { type: 'boolean', default: false },
   },
 });
 
@@ -40,6 +42,14 @@ if (values.render) {
 }
 const quick = values.quick ?? false;
 const ROOT = new URL('..', import.meta.url).pathname;
+// `--cold-start`: section 4 alone, rewritten in place (bench/cold-start-section.ts).
+if (values['cold-start']) {
+  await benchColdStartSection(
+    { imports: quick ? 2 : 20, work: values.work ?? `${ROOT}.bench`, out: values.out ?? `${ROOT}docs/benchmarks.md` },
+    (line) => process.stdout.write(`${line}\n`),
+  );
+  process.exit(0);
+}
 // Scratch files and bundles; under the project so the bundles' external AWS SDK resolves from node_modules.
 const work = values.work ?? `${ROOT}.bench`;
 const out = values.out ?? (quick ? `${work}/benchmarks-quick.md` : `${ROOT}docs/benchmarks.md`);
@@ -175,5 +185,5 @@ const t = targets(results);
 progress(`done in ${Math.round(results.seconds)} s: ${out} (raw figures: ${json})`);
 progress(
   `targets: mapping ${t.mapping ? 'met' : 'missed'}; vs posthog-node ${t.vsPostHogNode.toFixed(2)}×; vs one POST per event ${t.vsPerEvent.toFixed(1)}×; ` +
-    `p99 ${t.p99 ? 'met' : 'missed'}; lost ${t.forwarderLoss} + ${t.e2eLoss}; intake size ${t.intakeSize ? 'met' : 'missed'}, init ${t.intakeInit ? 'met' : 'missed'}`,
+    `p99 ${t.p99 ? 'met' : 'missed'}; lost ${t.forwarderLoss} + ${t.e2eLoss}; intake size ${t.intakeSize ? 'met' : 'missed'}, init ${t.intakeInit ? 'met' : 'missed'}; forwarder size ${t.forwarderSize ? 'met' : 'missed'}`,
 );
