@@ -6,6 +6,7 @@ import { startHttpAdapter } from './http-adapter.ts';
 import { startPoller } from './poller.ts';
 import { startLocalProber } from './prober-loop.ts';
 import { loadConfig } from '#shared/platform/config';
+import { ENV_SETTINGS, type EnvSettingName } from '#shared/platform/env-settings';
 import { tapLogs } from '#shared/platform/observability';
 import { answerLocalRoute } from './status-routes.ts';
 import { accessLine, createStatusJournal, type StatusJournal } from './status-journal.ts';
@@ -36,20 +37,12 @@ export interface LocalStack {
 const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
 export const LOCAL_SINK_API_KEY = 'phc_local_capture_sink';
 export const DEFAULT_SINK_FILE = '.local/captured-events.ndjson';
-/** Optional settings handed to the handlers as they are (see shared/platform/config.ts). */
-const PASSED_THROUGH = [
-  'MAX_BODY_BYTES',
-  'STRICT_MODE',
-  'PERSONLESS_EVENTS',
-  'POSTHOG_TIMEOUT_MS',
-  'STREAMS_EVENT_NAME',
-  'STREAMS_INCLUDE_CHANNEL_ADDRESSES',
-  'STREAMS_USER_ATTRIBUTES',
-  'STREAMS_MOENGAGE_USER_ID_PERSONS',
-  'RETRY_BASE_SECONDS',
-  'RETRY_MAX_SECONDS',
-  'OUTAGE_PROBE_SECONDS',
-] as const;
+/**
+ * The functions' settings (shared/platform/env-settings.ts) handed to the handlers as they are, all but two that
+ * have no local meaning: there are no secrets to cache, and the local queue keeps the default maxReceiveCount.
+ */
+export const LOCAL_FIXED_SETTINGS: readonly EnvSettingName[] = ['SECRETS_MAX_AGE_SECONDS', 'MAX_RECEIVE_COUNT'];
+const PASSED_THROUGH = (Object.keys(ENV_SETTINGS) as EnvSettingName[]).filter((name) => !LOCAL_FIXED_SETTINGS.includes(name));
 
 /**
  * Runs the service on this machine with the real handlers: HTTP adapter → intake → fauxqs (127.0.0.1) → poller →

@@ -7,6 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { type Config, loadConfig } from '#shared/platform/config';
 import { SETTINGS, type SettingKey } from '../../infra/settings.ts';
+import { LOCAL_FIXED_SETTINGS } from '../../local/runner.ts';
 import { renderSettingsTable } from '../../infra/settings-table.ts';
 import { buildStack, logicalId } from './stack-fixture.ts';
 
@@ -96,6 +97,11 @@ describe('docs/deploy.md, "Settings (CDK context)"', () => {
     const block = /<!-- settings:start -->\n([\s\S]*?)\n<!-- settings:end -->/.exec(deploy)?.[1];
     expect(block).toBe(renderSettingsTable());
     expect(deploy.match(/<!-- settings:start -->/g)).toHaveLength(1);
+  });
+
+  it('names the function settings `npm start` does not take, as the local runner leaves them out', () => {
+    expect(LOCAL_FIXED_SETTINGS).toHaveLength(2);
+    expect(deploy.replace(/\s+/g, ' ')).toContain(`except ${LOCAL_FIXED_SETTINGS.map((name) => `\`${name}\``).join(' and ')}:`);
   });
 
   it('shows the one line `cdk synth` prints for a bad value, as the real CLI prints it', async () => {
