@@ -13,7 +13,8 @@ export const ALARMS = {
   throttleShare: 0.8,
 } as const;
 
-export interface AlarmSources {
+/** What the alarms and the dashboard watch: the stage's metrics namespace, queues, HTTP API stage and functions. */
+export interface MonitoredPipeline {
   /** Powertools metrics namespace of the stage. */
   namespace: string;
   queue: Queue;
@@ -21,10 +22,17 @@ export interface AlarmSources {
   apiStage: HttpStage;
   intake: IFunction;
   forwarder: IFunction;
+}
+
+export interface AlarmSources extends MonitoredPipeline {
   rejectedAlarmThreshold: number;
   latencyAlarmMs: number;
   throttlingRateLimit: number;
 }
+
+/** A Powertools metric of one function (dimension `service`), summed per ALARMS.period unless told otherwise. */
+export const serviceMetric = (namespace: string, metricName: string, service: 'intake' | 'forwarder', statistic = 'Sum'): Metric =>
+  new Metric({ namespace, metricName, dimensionsMap: { service }, statistic, period: ALARMS.period });
 
 /** What an alarm watches, and what its description tells the operator to do (docs/operations.md, "Alarms"). */
 export type AlarmDefinition = Omit<AlarmProps, 'alarmDescription' | 'treatMissingData'> & { whatToDo: string };
@@ -35,8 +43,7 @@ const atLeastOnce = { threshold: 1, comparisonOperator: ComparisonOperator.GREAT
 export function alarmDefinitions(s: AlarmSources): Record<string, AlarmDefinition> {
   const period = ALARMS.period;
   const minute = Duration.minutes(1);
-  const custom = (metricName: string, service: 'intake' | 'forwarder'): Metric =>
-    new Metric({ namespace: s.namespace, metricName, dimensionsMap: { service }, statistic: 'Sum', period });
+  const custom = (metricName: string, service: 'intake' | 'forwarder'): Metric => serviceMetric(s.namespace, metricName, service);
   const perSecondLimit = s.throttlingRateLimit * ALARMS.throttleShare;
   return {
     DeadLetterQueueNotEmpty: {

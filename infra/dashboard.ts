@@ -1,5 +1,4 @@
 import { Aws, Duration } from 'aws-cdk-lib';
-import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   type Alarm,
   AlarmStatusWidget,
@@ -7,25 +6,16 @@ import {
   GraphWidget,
   type IMetric,
   MathExpression,
-  Metric,
+  type Metric,
   TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { REJECTED_AFTER_AUTH } from '../shared/intake/dependencies.ts';
-import { ALARMS } from './alarms.ts';
+import { ALARMS, type MonitoredPipeline, serviceMetric } from './alarms.ts';
 
-export interface DashboardProps {
+export interface DashboardProps extends MonitoredPipeline {
   stage: string;
   posthogHost: string;
-  /** Powertools metrics namespace of this stage. */
-  namespace: string;
-  queue: Queue;
-  deadLetterQueue: Queue;
-  apiStage: HttpStage;
-  intake: IFunction;
-  forwarder: IFunction;
   /** Read when the template is written, so alarms added later (prober, cohort sync) show too. */
   alarms: Alarm[];
 }
@@ -37,7 +27,7 @@ export interface DashboardProps {
 export function createDashboard(scope: Construct, props: DashboardProps): Dashboard {
   const period = ALARMS.period;
   const custom = (metricName: string, service: 'intake' | 'forwarder', statistic = 'Sum'): Metric =>
-    new Metric({ namespace: props.namespace, metricName, dimensionsMap: { service }, statistic, period });
+    serviceMetric(props.namespace, metricName, service, statistic);
   /** One line per `reason` of a metric such as Rejected{reason}, whatever reasons appear (a dynamic label names each). */
   const byReason = (metricName: string, service: 'intake' | 'forwarder'): MathExpression =>
     new MathExpression({
