@@ -61,7 +61,9 @@ function stepOf(record: LogRecord, entry: LogRecord, at: string): TraceStep | un
       const status = num(record.http_status);
       const attempts = num(record.attempts);
       const answer = status === undefined ? 'no answer' : `PostHog answered ${status}`;
-      const detail = `${answer}: ${str(record.reason) ?? ''} (${attemptsText(attempts)}${inReceive}); SQS hands it back later`;
+      const reason = str(record.reason);
+      const said = reason && reason !== `HTTP ${status}` ? `: ${reason}` : ''; // the bare status says nothing more
+      const detail = `${answer}${said} (${attemptsText(attempts)}${inReceive}); SQS hands it back later`;
       return { at, stage: 'retrying', detail, http_status: status, attempts, receive };
     }
     case 'event dead-lettered': {
