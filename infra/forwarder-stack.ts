@@ -9,6 +9,7 @@ import { OutageProber } from './outage-prober.ts';
 import { createForwarder, createIntake, deliveryEnvironment, type PipelineContext } from './pipeline-functions.ts';
 import { addStackOutputs } from './stack-outputs.ts';
 import { createQueues, createSecrets } from './storage.ts';
+import { addTraceQueries } from './trace-queries.ts';
 
 export interface ForwarderStackProps extends StackProps {
   config: StackConfig;
@@ -39,6 +40,8 @@ export class ForwarderStack extends Stack {
     const forwarder = createForwarder(this, context);
     const front = createHttpFront(this, { config, intake: intake.function, logRetention });
     this.api = front.api;
+    const logs = { intakeLogs: intake.logGroup, forwarderLogs: forwarder.fn.logGroup };
+    addTraceQueries(this, { stage: config.stage, ...logs });
 
     const monitoring = new Monitoring(this, 'Monitoring', {
       stage: config.stage,
@@ -89,6 +92,7 @@ export class ForwarderStack extends Stack {
       dashboardUrl: monitoring.dashboardUrl,
       alarmTopicArn: monitoring.topic.topicArn,
       metricsNamespace: context.metricsNamespace,
+      ...logs,
     });
   }
 }

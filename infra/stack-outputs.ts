@@ -1,4 +1,5 @@
 import { Aws, CfnOutput } from 'aws-cdk-lib';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { EventQueues } from './storage.ts';
 import { secretNames } from './storage.ts';
@@ -10,6 +11,8 @@ export interface StackOutputsProps extends EventQueues {
   dashboardUrl: string;
   alarmTopicArn: string;
   metricsNamespace: string;
+  intakeLogs: ILogGroup;
+  forwarderLogs: ILogGroup;
 }
 
 /** The stack's outputs: where MoEngage sends, which secrets to set, the queues for a redrive, the dashboard. */
@@ -32,5 +35,8 @@ export function addStackOutputs(scope: Construct, props: StackOutputsProps): voi
     value: props.metricsNamespace,
     description: 'CloudWatch namespace of the Powertools metrics',
   });
+  // `npx moengage-posthog trace` searches these two (cli/trace-logs.ts, TRACE_LOG_OUTPUTS).
+  new CfnOutput(scope, 'IntakeLogGroupName', { value: props.intakeLogs.logGroupName, description: 'The intake function logs' });
+  new CfnOutput(scope, 'ForwarderLogGroupName', { value: props.forwarderLogs.logGroupName, description: 'The forwarder function logs' });
   new CfnOutput(scope, 'Region', { value: Aws.REGION });
 }
