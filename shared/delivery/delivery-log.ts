@@ -38,7 +38,7 @@ export function logDelivered(logger: Logger, delivered: ReadonlyArray<{ record: 
   for (let i = 0; i < delivered.length; i += DELIVERED_PER_LINE) {
     const events = delivered
       .slice(i, i + DELIVERED_PER_LINE)
-      .map(({ record, delivery, attempts }) => ({ ...eventFields(record, delivery), attempts, message_id: record.messageId }));
+      .map(({ record, delivery, attempts }) => ({ ...eventFields(record, delivery), attempts }));
     logger.info(DELIVERY_LOG.delivered, { http_status: 200, trace: events });
   }
 }

@@ -33,7 +33,10 @@ export interface LogsInsightsFake {
  * The language read is the subset the trace query uses: `fields a, b | filter @message like "…" or … | sort @timestamp
  * asc|desc | limit N`. The first poll answers Running with part of the rows, so a caller must poll until Complete.
  */
-export function fakeLogsInsights(lines: readonly StoredLine[], options: { end?: QueryStatus } = {}): LogsInsightsFake {
+export function fakeLogsInsights(
+  lines: readonly StoredLine[],
+  options: { end?: QueryStatus /** Log groups that exist (default: those of the lines). */; logGroups?: readonly string[] } = {},
+): LogsInsightsFake {
   const queries = new Map<string, { rows: ResultField[][]; scanned: number; bytes: number }>();
   const fake: LogsInsightsFake = { client: undefined as never, starts: [], polls: 0 };
   const client = new CloudWatchLogsClient({ region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
@@ -44,7 +47,7 @@ export function fakeLogsInsights(lines: readonly StoredLine[], options: { end?: 
         const start = args.input as StartQueryCommandInput;
         fake.starts.push(start);
         const queryId = `q-${fake.starts.length}`;
-        queries.set(queryId, run(lines, start));
+        queries.set(queryId, run(lines, start, new Set(options.logGroups ?? lines.map((l) => l.logGroup))));
         return { output: { queryId, $metadata: {} }, response: {} } as never;
       }
       if (context.commandName === 'GetQueryResultsCommand') {
@@ -68,13 +71,16 @@ export function fakeLogsInsights(lines: readonly StoredLine[], options: { end?: 
 
 const awsError = (name: string, message: string) => Object.assign(new Error(message), { name, $fault: 'client' });
 
-function run(lines: readonly StoredLine[], input: StartQueryCommandInput): { rows: ResultField[][]; scanned: number; bytes: number } {
+function run(
+  lines: readonly StoredLine[],
+  input: StartQueryCommandInput,
+  known: ReadonlySet<string>,
+): { rows: ResultField[][]; scanned: number; bytes: number } {
   const groups = [input.logGroupName, input.logGroupNames, input.logGroupIdentifiers].filter((g) => g !== undefined);
   if (groups.length !== 1)
     throw awsError('InvalidParameterException', 'Exactly one of logGroupName, logGroupNames or logGroupIdentifiers is required');
   const names = input.logGroupName ? [input.logGroupName] : (input.logGroupNames ?? input.logGroupIdentifiers ?? []);
   if (names.length < 1 || names.length > 50) throw awsError('InvalidParameterException', 'between 1 and 50 log groups');
-  const known = new Set(lines.map((l) => l.logGroup));
   const unknown = names.find((n) => !known.has(n));
   if (unknown) throw awsError('ResourceNotFoundException', `Log group '${unknown}' does not exist for account ID '123456789012'`);
   const { startTime, endTime, queryString = '', limit = 1_000 } = input;

@@ -8,7 +8,11 @@ import { toSqsRecord } from '#shared/queue/sqs-record';
 import type { StoredLine } from './fake-logs-insights.ts';
 
 export const HOST = 'https://eu.i.posthog.com';
-export const LOG_GROUPS = { intake: '/aws/lambda/moengage-posthog-prod-intake', forwarder: '/aws/lambda/moengage-posthog-prod-forwarder' };
+/** Log group names as CloudFormation makes them for the stack's unnamed log groups: stack, logical id, suffix. */
+export const LOG_GROUPS = {
+  intake: 'MoEngagePostHogForwarder-prod-IntakeLogs5F2A8E1C-Ab12Cd34Ef56',
+  forwarder: 'MoEngagePostHogForwarder-prod-ForwarderLogs9D3B7C4A-Gh78Ij90Kl12',
+};
 export const RECEIVED_AT = '2026-11-28T10:00:00.120Z';
 /** The times the three invocations are stamped with (the lines' own time is rewritten to these). */
 const INVOCATIONS = ['2026-11-28T10:00:01.200Z', '2026-11-28T10:00:01.900Z', '2026-11-28T10:01:02.400Z'];
@@ -86,4 +90,44 @@ export async function recordForwarderLines(): Promise<StoredLine[]> {
     untap();
   }
   return stored;
+}
+
+/** The `events delivered` line the real forwarder writes for `count` events delivered in one invocation. */
+export async function deliveredLine(count: number): Promise<string> {
+  const level = process.env.POWERTOOLS_LOG_LEVEL;
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+  const logger = createLogger('forwarder');
+  process.env.POWERTOOLS_LOG_LEVEL = level;
+  const lines: string[] = [];
+  const untap = tapLogs((line) => lines.push(JSON.stringify(line)));
+  const records = Array.from({ length: count }, (_, i) => {
+    const uuid = `0193a0b0-7c1e-5000-8000-${i.toString(16).padStart(12, '0')}`;
+    return recordOf(
+      { ...DELIVERED, uuid, properties: { ...DELIVERED.properties, $insert_id: `a1b2${i.toString(16).padStart(4, '0')}` } },
+      `m-${i}`,
+      1,
+    );
+  });
+  const handler = createForwarderHandler({
+    defaultDestination: HOST,
+    secrets: { posthogApiKey: async () => 'phc_recorded', webhookTokens: async () => [] },
+    post: async () => ({ ok: true, status: 200 }),
+    requestTimeoutMs: 1_000,
+    deadLetters: { send: async () => {} },
+    visibility: { extend: async () => [] },
+    visibilityPolicy: { baseSeconds: 60, capSeconds: 900 },
+    retry: { attempts: 3, baseMs: 1, capMs: 1 },
+    sleep: async () => {},
+    random: () => 0.5,
+    now: () => Date.parse(INVOCATIONS[0] ?? ''),
+    safetyMarginMs: 0,
+    logger,
+    metrics: new Metrics({ namespace: 'Recorded', serviceName: 'forwarder' }),
+  });
+  try {
+    await handler({ Records: records }, { getRemainingTimeInMillis: () => 30_000 });
+  } finally {
+    untap();
+  }
+  return lines.find((line) => line.includes('"events delivered"')) ?? '';
 }
