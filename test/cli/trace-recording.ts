@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createForwarderHandler } from '#shared/delivery/sqs-batch-handler';
 import { createLogger, tapLogs } from '#shared/platform/observability';
@@ -40,16 +41,42 @@ const recordOf = (e: PostHogEvent, id: string, receiveCount: number) => {
   return toSqsRecord(message, 'arn:aws:sqs:eu-west-1:123456789012:moengage-posthog-events');
 };
 
+/** The real forwarder handler with a fake PostHog (`post`), logging through `logger`. */
+function forwarder(logger: Logger, post: (events: readonly string[]) => SendResult, now: () => number) {
+  return createForwarderHandler({
+    defaultDestination: HOST,
+    secrets: { posthogApiKey: async () => 'phc_recorded', webhookTokens: async () => [] },
+    post: async (_destination, _key, events) => post(events),
+    requestTimeoutMs: 1_000,
+    deadLetters: { send: async () => {} },
+    visibility: { extend: async () => [] },
+    visibilityPolicy: { baseSeconds: 60, capSeconds: 900 },
+    retry: { attempts: 3, baseMs: 1, capMs: 1 },
+    sleep: async () => {},
+    random: () => 0.5,
+    now,
+    safetyMarginMs: 0,
+    logger,
+    metrics: new Metrics({ namespace: 'Recorded', serviceName: 'forwarder' }),
+  });
+}
+
+/** A forwarder logger at the deployed INFO level (test/support/env.ts silences loggers). */
+function infoLogger(): Logger {
+  const level = process.env.POWERTOOLS_LOG_LEVEL;
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+  const logger = createLogger('forwarder');
+  process.env.POWERTOOLS_LOG_LEVEL = level;
+  return logger;
+}
+
 /**
  * The forwarder's own log lines for the two events above, written by the real handler at the deployed INFO level and
  * stored as CloudWatch Logs would store them in the forwarder's log group: the "recorded" side of the Logs Insights
  * fake. Only the lines' times are fixed, so the trace output is the same on every run.
  */
 export async function recordForwarderLines(): Promise<StoredLine[]> {
-  const level = process.env.POWERTOOLS_LOG_LEVEL;
-  process.env.POWERTOOLS_LOG_LEVEL = 'INFO'; // test/support/env.ts silences loggers; the deployed level is INFO
-  const logger = createLogger('forwarder');
-  process.env.POWERTOOLS_LOG_LEVEL = level;
+  const logger = infoLogger();
   const lines: Array<Record<string, unknown>> = [];
   const untap = tapLogs((line) => lines.push(line));
   let invocation = 0;
@@ -59,22 +86,7 @@ export async function recordForwarderLines(): Promise<StoredLine[]> {
     if (invocation === 0) return { ok: false, kind: 'retryable', status: 503, message: 'HTTP 503', retryAfterMs: undefined };
     return { ok: true, status: 200 };
   };
-  const handler = createForwarderHandler({
-    defaultDestination: HOST,
-    secrets: { posthogApiKey: async () => 'phc_recorded', webhookTokens: async () => [] },
-    post: async (_destination, _key, events) => answer(events),
-    requestTimeoutMs: 1_000,
-    deadLetters: { send: async () => {} },
-    visibility: { extend: async () => [] },
-    visibilityPolicy: { baseSeconds: 60, capSeconds: 900 },
-    retry: { attempts: 3, baseMs: 1, capMs: 1 },
-    sleep: async () => {},
-    random: () => 0.5,
-    now: () => Date.parse(INVOCATIONS[invocation] ?? ''),
-    safetyMarginMs: 0,
-    logger,
-    metrics: new Metrics({ namespace: 'Recorded', serviceName: 'forwarder' }),
-  });
+  const handler = forwarder(logger, answer, () => Date.parse(INVOCATIONS[invocation] ?? ''));
   const stored: StoredLine[] = [];
   const batches = [[recordOf(DELIVERED, 'm-1', 1)], [recordOf(REFUSED, 'm-2', 1)], [recordOf(DELIVERED, 'm-1', 2)]];
   try {
@@ -94,10 +106,7 @@ export async function recordForwarderLines(): Promise<StoredLine[]> {
 
 /** The `events delivered` line the real forwarder writes for `count` events delivered in one invocation. */
 export async function deliveredLine(count: number): Promise<string> {
-  const level = process.env.POWERTOOLS_LOG_LEVEL;
-  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-  const logger = createLogger('forwarder');
-  process.env.POWERTOOLS_LOG_LEVEL = level;
+  const logger = infoLogger();
   const lines: string[] = [];
   const untap = tapLogs((line) => lines.push(JSON.stringify(line)));
   const records = Array.from({ length: count }, (_, i) => {
@@ -108,22 +117,11 @@ export async function deliveredLine(count: number): Promise<string> {
       1,
     );
   });
-  const handler = createForwarderHandler({
-    defaultDestination: HOST,
-    secrets: { posthogApiKey: async () => 'phc_recorded', webhookTokens: async () => [] },
-    post: async () => ({ ok: true, status: 200 }),
-    requestTimeoutMs: 1_000,
-    deadLetters: { send: async () => {} },
-    visibility: { extend: async () => [] },
-    visibilityPolicy: { baseSeconds: 60, capSeconds: 900 },
-    retry: { attempts: 3, baseMs: 1, capMs: 1 },
-    sleep: async () => {},
-    random: () => 0.5,
-    now: () => Date.parse(INVOCATIONS[0] ?? ''),
-    safetyMarginMs: 0,
+  const handler = forwarder(
     logger,
-    metrics: new Metrics({ namespace: 'Recorded', serviceName: 'forwarder' }),
-  });
+    () => ({ ok: true, status: 200 }),
+    () => Date.parse(INVOCATIONS[0] ?? ''),
+  );
   try {
     await handler({ Records: records }, { getRemainingTimeInMillis: () => 30_000 });
   } finally {
