@@ -38,7 +38,9 @@ const topic = logicalId(stack.node.findChild('Monitoring').node.findChild('Alarm
 
 describe('alarms', () => {
   it('each have a runbook entry in docs/operations.md, and each entry is a deployed alarm', () => {
-    const section = operations.slice(operations.indexOf('\n## Alarms\n'), operations.indexOf('\n## Metrics'));
+    const start = operations.indexOf('\n## Alarms\n');
+    const end = operations.indexOf('\n## ', start + 1);
+    const section = operations.slice(start, end === -1 ? undefined : end);
     const documented = [...section.matchAll(/^### `(\w+)`/gm)].map((m) => m[1]);
     expect(documented.sort()).toEqual(alarms.map((a) => a.node.id).sort());
     expect(alarms.length).toBe(13);
