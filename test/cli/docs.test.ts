@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import pkg from '../../package.json' with { type: 'json' };
 import { resolve } from 'node:path';
 import { formatSendTestReport } from '../../cli/send-test-report.ts';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { metricsNamespace } from '../../infra/config.ts';
+import { BUNDLING } from '../../infra/function-defaults.ts';
 import { UNAUTHORIZED_MESSAGE } from '#shared/intake/router';
 import { QUEUE_SETTINGS } from '#shared/queue/settings';
 import { describeProblem } from '#shared/mapping/template-hygiene';
@@ -170,5 +172,11 @@ describe('README.md and docs/deploy.md state what the package and the benchmarks
   it('leaves bundle sizes to docs/benchmarks.md (one measured place, no second figure to drift)', () => {
     expect(deploy).not.toMatch(/\d+(\.\d+)? ?(MB|kB|KiB) bundle/);
     expect(deploy).toContain('bundle size and init time: docs/benchmarks.md, section 4');
+  });
+
+  it('describes the bundle the stack builds (infra/function-defaults.ts BUNDLING)', () => {
+    const format = BUNDLING.format === OutputFormat.CJS ? 'CommonJS file' : 'ES module';
+    const sources = BUNDLING.sourcesContent ? 'with a source map' : 'with a source map without the sources';
+    expect(deploy.replace(/\s+/g, ' ')).toContain(`bundled by esbuild into one minified ${format} ${sources}`);
   });
 });
