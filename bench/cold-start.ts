@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type Metafile, build } from 'esbuild';
 import { type Spread, spread } from './stats.ts';
-import { BUNDLING, NODE_OPTIONS } from '../infra/function-defaults.ts';
+import { BUNDLING, LAMBDA_ALIASES, NODE_OPTIONS } from '../infra/function-defaults.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 export const FUNCTIONS = ['intake', 'forwarder'] as const;
@@ -18,6 +18,8 @@ export interface BundleSettings {
   /** Whether the source map embeds the sources. */
   sourcesContent: boolean;
   mainFields: string[];
+  /** Modules swapped at bundling (esbuild's alias). */
+  alias: Record<string, string>;
   /** Packages left out of the bundle (none: the AWS SDK is bundled too). */
   external: string[];
   nodeOptions: string;
@@ -29,6 +31,7 @@ export function readBundleSettings(): BundleSettings {
     target: BUNDLING.target,
     sourcesContent: BUNDLING.sourcesContent,
     mainFields: [...BUNDLING.mainFields],
+    alias: { ...LAMBDA_ALIASES },
     external: [...BUNDLING.externalModules],
     nodeOptions: NODE_OPTIONS,
   };
@@ -135,6 +138,8 @@ export async function bundleFunction(name: FunctionName, dir: string, settings =
     outfile,
     external: variant === 'deployed' ? settings.external : ['@aws-sdk/*'],
     mainFields: settings.mainFields,
+    // sdk-external leaves @aws-sdk/* (the credential chain with it) to the runtime's copy: nothing to swap.
+    ...(variant === 'deployed' ? { alias: settings.alias } : {}),
     metafile: true,
     logLevel: 'error',
   });

@@ -10,6 +10,15 @@ export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
+/**
+ * Modules swapped at bundling (esbuild's alias, paths from the project root where NodejsFunction runs esbuild): the
+ * AWS SDK's default credential chain becomes the environment provider, the one source Lambda uses
+ * (shared/platform/lambda-credentials.ts says why).
+ */
+export const LAMBDA_ALIASES: Record<string, string> = {
+  '@aws-sdk/credential-provider-node': './shared/platform/lambda-credentials.ts',
+};
+
 /** How each function is bundled (esbuild through NodejsFunction); bench/cold-start.ts builds with the same settings. */
 export const BUNDLING = {
   // CommonJS, not ESM: Node.js loads `node:http` through an ES module import by evaluating its lazy WebSocket getters,
@@ -26,6 +35,7 @@ export const BUNDLING = {
   // Bundle the AWS SDK too (the default leaves @aws-sdk/* to the runtime's copy): the deployed code then runs the
   // exact SDK versions that package-lock.json pins and the tests ran, and starts faster (docs/benchmarks.md).
   externalModules: [],
+  esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
 } satisfies BundlingOptions;
 
 /** NODE_OPTIONS of every function. */

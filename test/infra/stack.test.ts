@@ -151,7 +151,11 @@ describe('ForwarderStack (defaults)', () => {
         expect(code).toContain('//# sourceMappingURL=index.js.map');
         // CommonJS: no ES module import of node:http, which costs a cold start Node's internal undici (nodejs/node#57649).
         expect(code).not.toMatch(/^import /m);
-        expect(code).toMatch(/require\("(node:)?http"\)/);
+        expect(code).toMatch(/require\("(node:)?https?"\)/);
+        // The SDK's default credential chain is swapped for the environment provider (LAMBDA_ALIASES): no SSO or
+        // web-identity client in the bundle.
+        expect(code).not.toContain('AssumeRoleWithWebIdentity');
+        expect(code).not.toContain('sso-oidc');
       }
       expect(bundles[0]).not.toEqual(bundles[1]);
       for (const id of [ids.intake, ids.forwarder]) expect(fn(id).Handler).toBe('index.handler');
