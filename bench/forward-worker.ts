@@ -22,13 +22,28 @@ export interface WorkerResult {
   cpuSeconds: number;
   /** Events the client itself knows it failed to deliver (non-2xx, errors, batchItemFailures). */
   clientFailures: number;
+  /** The forwarder way: handler invocations, and the bytes it wrote to stdout (its log: EMF and log lines). */
+  invocations: number;
+  logBytes: number;
 }
+
+/** The posthog-node relay flushes every 100 events (its own maxBatchSize; it drops events once 1,000 wait). */
+const RELAY_FLUSH_EVERY = 100;
 
 /** Concurrent requests of the one-request-per-event client (MoEngage sends connector requests in parallel). */
 export const PER_EVENT_CONCURRENCY = 50;
 
-const [way, file, url, limit, invocations] = process.argv.slice(2) as [Way, string, string, string, string];
+const [way, file, url, limit, invocations, batchArg, logLevel] = process.argv.slice(2) as [Way, string, string, string, string, string?, string?];
 const events = (JSON.parse(readFileSync(file, 'utf8')) as PostHogEvent[]).slice(0, Number(limit));
+/** Records per invocation: the event source's batch size unless the batching bench (bench/batching.ts) sets one. */
+const batchSize = batchArg ? Number(batchArg) : QUEUE_SETTINGS.batchSize;
+let handlerCalls = 0;
+let logBytes = 0;
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  logBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+  return write(chunk, ...rest);
+}) as typeof process.stdout.write;
 
 async function viaForwarder(): Promise<() => Promise<number>> {
   Object.assign(process.env, {
@@ -41,13 +56,13 @@ async function viaForwarder(): Promise<() => Promise<number>> {
     AWS_SECRET_ACCESS_KEY: 'bench',
     POWERTOOLS_SERVICE_NAME: 'forwarder',
     POWERTOOLS_METRICS_NAMESPACE: 'bench',
-    POWERTOOLS_LOG_LEVEL: 'WARN',
+    POWERTOOLS_LOG_LEVEL: logLevel ?? 'WARN',
   });
   const { handler } = await import('../functions/forwarder/handler.ts');
-  // The SQS event source mapping's batches (QUEUE_SETTINGS.batchSize), built before the clock starts.
+  // The SQS event source mapping's batches, built before the clock starts.
   const batches: SQSEvent[] = [];
-  for (let i = 0; i < events.length; i += QUEUE_SETTINGS.batchSize) {
-    const records = events.slice(i, i + QUEUE_SETTINGS.batchSize).map((event, j): SQSRecord => {
+  for (let i = 0; i < events.length; i += batchSize) {
+    const records = events.slice(i, i + batchSize).map((event, j): SQSRecord => {
       const encoded = encodeMessage({ event, destination: url, origin: 'connector', receivedAt: '2026-11-23T12:00:00.000Z' });
       const messageAttributes: SQSRecord['messageAttributes'] = {};
       for (const [name, value] of Object.entries(encoded.attributes)) {
@@ -80,6 +95,7 @@ async function viaForwarder(): Promise<() => Promise<number>> {
     const lane = async () => {
       while (next < batches.length) {
         const batch = batches[next++] as SQSEvent;
+        handlerCalls += 1;
         const response = await handler(batch, lambdaContext('forwarder', QUEUE_SETTINGS.forwarderTimeoutSeconds * 1000));
         failures += response.batchItemFailures.length;
       }
@@ -163,9 +179,10 @@ const run =
   way === 'forwarder'
     ? await viaForwarder()
     : way === 'posthog-node' || way === 'posthog-node-flush'
-      ? await viaPostHogNode(way === 'posthog-node-flush' ? QUEUE_SETTINGS.batchSize : undefined)
+      ? await viaPostHogNode(way === 'posthog-node-flush' ? RELAY_FLUSH_EVERY : undefined)
       : viaOnePostPerEvent(way === 'per-event-keepalive');
 const cpu0 = process.cpuUsage();
+const logBytes0 = logBytes;
 const t0 = performance.now();
 const clientFailures = await run();
 const result: WorkerResult = {
@@ -174,5 +191,7 @@ const result: WorkerResult = {
   wallSeconds: (performance.now() - t0) / 1000,
   cpuSeconds: cpuSecondsSince(cpu0),
   clientFailures,
+  invocations: handlerCalls,
+  logBytes: logBytes - logBytes0,
 };
 process.send?.(result, () => process.exit(0));

@@ -5,12 +5,13 @@ import { readStackSizing } from './scale.ts';
 import type { Way, WorkerResult } from './forward-worker.ts';
 import { type Spread, spread } from './stats.ts';
 import { queuedEvents } from './workload.ts';
+import { QUEUE_SETTINGS } from '../shared/queue/settings.ts';
 
 /** `share`: the part of the events a way delivers (the slowest way gets a tenth, to keep the run short). */
 export const WAYS: Array<{ way: Way; label: string; share: number }> = [
   {
     way: 'forwarder',
-    label: `This forwarder: SQS batches of 100 → /batch/, gzip, keep-alive, ${readStackSizing().forwarderMaxConcurrency} invocations at a time`,
+    label: `This forwarder: SQS batches of ${QUEUE_SETTINGS.batchSize} → /batch/, gzip, keep-alive, ${readStackSizing().forwarderMaxConcurrency} invocations at a time`,
     share: 1,
   },
   { way: 'posthog-node', label: 'posthog-node 5, defaults: capture() per event', share: 1 },
@@ -46,10 +47,18 @@ export interface ForwardingOptions {
   delayMs?: number;
 }
 
-function runWorker(way: Way, file: string, url: string, limit: number): Promise<WorkerResult> {
-  const invocations = readStackSizing().forwarderMaxConcurrency;
+/** One run of bench/forward-worker.ts; `lanes` concurrent invocations, `batch` records each (the stack's by default). */
+export function runWorker(
+  way: Way,
+  file: string,
+  url: string,
+  limit: number,
+  options: { lanes?: number; batch?: number; logLevel?: string } = {},
+): Promise<WorkerResult> {
+  const lanes = options.lanes ?? readStackSizing().forwarderMaxConcurrency;
+  const extra = options.batch ? [String(options.batch), options.logLevel ?? 'WARN'] : [];
   return new Promise((resolve, reject) => {
-    const child = fork(new URL('./forward-worker.ts', import.meta.url).pathname, [way, file, url, String(limit), String(invocations)], {
+    const child = fork(new URL('./forward-worker.ts', import.meta.url).pathname, [way, file, url, String(limit), String(lanes), ...extra], {
       execArgv: ['--import', 'tsx'],
       // stdout ignored: the forwarder writes its EMF metrics there, as in Lambda.
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

@@ -1,6 +1,7 @@
 import type { ForwardingRow } from './forwarding.ts';
 import { type BenchResults, type Targets, yes } from './results.ts';
 import { fmt, fmtBytes, fmtSpread } from './stats.ts';
+import { QUEUE_SETTINGS } from '../shared/queue/settings.ts';
 
 function costComparison(rows: ForwardingRow[]): string[] {
   const a = rows.find((f) => f.way === 'forwarder');
@@ -36,7 +37,7 @@ export function forwardingSection(r: BenchResults, t: Targets): string[] {
     'reports the CPU time it used for the delivery only. Loss is checked by comparing the uuid set at the fake with',
     'the uuids queued.',
     '',
-    '- **This forwarder**: the real `functions/forwarder/handler.ts` invoked with SQS event batches of 100 records',
+    `- **This forwarder**: the real \`functions/forwarder/handler.ts\` invoked with SQS event batches of ${fmt(QUEUE_SETTINGS.batchSize)} records`,
     `  (the stack's batch size), ${r.scale.inputs.forwarderMaxConcurrency} invocations at a time (the event source's maxConcurrency) in one process, which`,
     '  gives them one CPU and one keep-alive pool where Lambda would give each its own container; the same code path',
     '  as in Lambda (parse, validate, group, gzip, undici keep-alive pool, partial batch response, EMF metrics).',

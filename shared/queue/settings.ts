@@ -17,6 +17,12 @@ export const QUEUE_SETTINGS = {
   retentionDays: 14,
   /** Default receives before SQS moves a message to the DLQ; the stack's `-c maxReceiveCount` overrides it. */
   maxReceiveCount: 8,
-  batchSize: 100,
-  batchingWindowSeconds: 1,
+  /**
+   * Records per forwarder invocation and how long the event source gathers them, chosen from `npm run bench`
+   * (docs/benchmarks.md, "Forwarder batch size"; the reasoning in docs/architecture.md, "Delivery semantics"): 1,000
+   * small events are about 1 MB, within Lambda's 6 MB invocation payload and PostHog's 20 MB /batch/ body, and a
+   * 5 s window fills batches at moderate volume, at the price of up to 5 s more before an event reaches PostHog.
+   */
+  batchSize: 1000,
+  batchingWindowSeconds: 5,
 } as const;
