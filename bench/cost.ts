@@ -33,8 +33,13 @@ export interface CostInputs {
   forwarderCpuMicrosPerEvent: number;
   /** Bytes the forwarder writes to its log per invocation at the default level. */
   forwarderLogBytesPerInvocation: number;
-  /** Events per forwarder invocation (the event source's batch size, filled by its batching window at volume). */
+  /** Events per forwarder invocation at most (the event source's batch size). */
   eventsPerInvocation: number;
+  /**
+   * The event source's batching window: when given, a workload's invocations carry at most the events that arrive in
+   * one window at its average rate (taking them all to land in one batch), never more than the batch size.
+   */
+  batchingWindowSeconds?: number;
   intakeMemoryMb: number;
   forwarderMemoryMb: number;
 }
@@ -67,20 +72,24 @@ export function billedMs(cpuMicros: number, waitMs: number, memoryMb: number): n
 const lambdaUsd = (invocations: number, ms: number, memoryMb: number): number =>
   (invocations / 1e6) * PRICES.lambdaPerMillionRequests + tiered(invocations * (ms / 1000) * (memoryMb / 1024), PRICES.lambdaGbSecond, 1);
 
+/** Events per forwarder invocation for a workload: the batch size, or what one batching window gathers if fewer. */
+export function eventsPerInvocation(inputs: CostInputs, eventsPerMonth: number): number {
+  if (inputs.batchingWindowSeconds === undefined) return inputs.eventsPerInvocation;
+  const perWindow = (eventsPerMonth / ASSUMPTIONS.secondsPerMonth) * inputs.batchingWindowSeconds;
+  return Math.min(inputs.eventsPerInvocation, Math.max(1, perWindow));
+}
+
 /** The monthly bill of the variable items for one workload; fixed monthly items (secrets, alarms, KMS) are left out. */
 export function monthlyCost(inputs: CostInputs, eventsPerMonth: number, source: Source, front: Front): CostRow {
   const perRequest = source === 'connector' ? 1 : STREAMS_EVENTS_PER_REQUEST;
   const requests = eventsPerMonth / perRequest;
   const sendsPerRequest = Math.ceil(perRequest / SQS_ENTRIES_PER_CALL);
-  const invocations = eventsPerMonth / inputs.eventsPerInvocation;
+  const perInvocation = eventsPerInvocation(inputs, eventsPerMonth);
+  const invocations = eventsPerMonth / perInvocation;
   const intakeCpu = source === 'connector' ? inputs.intakeCpuMicros : inputs.streamsIntakeCpuMicros;
   const intakeMs = billedMs(intakeCpu, ASSUMPTIONS.sqsSendMs, inputs.intakeMemoryMb);
-  const forwarderMs = billedMs(
-    inputs.forwarderCpuMicrosPerEvent * inputs.eventsPerInvocation,
-    ASSUMPTIONS.posthogBatchMs,
-    inputs.forwarderMemoryMb,
-  );
-  const receivesAndDeletes = 2 * Math.ceil(inputs.eventsPerInvocation / SQS_ENTRIES_PER_CALL) * invocations;
+  const forwarderMs = billedMs(inputs.forwarderCpuMicrosPerEvent * perInvocation, ASSUMPTIONS.posthogBatchMs, inputs.forwarderMemoryMb);
+  const receivesAndDeletes = 2 * Math.ceil(perInvocation / SQS_ENTRIES_PER_CALL) * invocations;
   const items: CostItems = {
     front: front === 'apiGateway' ? tiered(requests, PRICES.httpApiPerMillion, 1e6) : 0,
     intake: lambdaUsd(requests, intakeMs, inputs.intakeMemoryMb),
@@ -118,26 +127,6 @@ export const costTable = (inputs: CostInputs): CostRow[] =>
 /** The issue's targets, at 100 M connector events a month (USD per million events). */
 export const COST_TARGETS = { apiGateway: 2.0, functionUrl: 1.0 } as const;
 
-const usd = (value: number): string => `$${value < 10 ? value.toFixed(2) : Math.round(value).toLocaleString('en-US')}`;
-const volume = (events: number): string => (events >= 1e9 ? `${events / 1e9} B` : `${events / 1e6} M`);
-const FRONT_LABEL: Record<Front, string> = { apiGateway: 'API Gateway', functionUrl: 'function URL' };
-
-/** The markdown table of docs/benchmarks.md and docs/deploy.md. */
-export function renderCostTable(rows: readonly CostRow[]): string {
-  const lines = [
-    '| Events/month | Source | Front | Front $ | Intake $ | SQS $ | Forwarder $ | Logs $ | Total $/month | $ per million | AWS floor $/M |',
-    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|',
-  ];
-  for (const r of rows) {
-    const i = r.items;
-    lines.push(
-      `| ${volume(r.eventsPerMonth)} | ${r.source} | ${FRONT_LABEL[r.front]} | ${usd(i.front)} | ${usd(i.intake)} | ${usd(i.sqs)} | ` +
-        `${usd(i.forwarder)} | ${usd(i.logs)} | ${usd(r.totalUsd)} | ${r.perMillionUsd.toFixed(2)} | ${r.floorPerMillionUsd.toFixed(2)} |`,
-    );
-  }
-  return lines.join('\n');
-}
-
 /** The measured figures `npm run bench` feeds the cost table, with how the Streams request's CPU is derived. */
 export interface MeasuredForCost {
   intakeCpuMicros: number;
@@ -145,17 +134,20 @@ export interface MeasuredForCost {
   connectorMappingMicros: number;
   streamsMappingMicrosPerEvent: number;
   forwarderCpuMicrosPerEvent: number;
+  /** Measured by bench/batching.ts at the stack's batch size; without it, the intake's log per request stands in. */
+  forwarderLogBytesPerInvocation?: number | undefined;
 }
 
 /**
  * Cost inputs from measurements: a Streams request costs the connector request's overhead once, the mapping of each
  * event, and nine more SendMessageBatch calls, each priced as the connector request's CPU without its mapping.
- * The forwarder's log per invocation is its EMF document, about the size of the intake's.
+ * The forwarder's log per invocation is measured at a full batch, so partly filled batches are priced high.
  */
 export const costInputs = (
   m: MeasuredForCost,
   sizing: { intakeMemoryMb: number; forwarderMemoryMb: number },
   eventsPerInvocation: number,
+  batchingWindowSeconds?: number,
 ): CostInputs => {
   const sendMicros = Math.max(0, m.intakeCpuMicros - m.connectorMappingMicros);
   const extraSends = Math.ceil(STREAMS_EVENTS_PER_REQUEST / SQS_ENTRIES_PER_CALL) - 1;
@@ -164,34 +156,9 @@ export const costInputs = (
     streamsIntakeCpuMicros: sendMicros + STREAMS_EVENTS_PER_REQUEST * m.streamsMappingMicrosPerEvent + extraSends * sendMicros,
     intakeLogBytesPerRequest: m.intakeLogBytesPerRequest,
     forwarderCpuMicrosPerEvent: m.forwarderCpuMicrosPerEvent,
-    forwarderLogBytesPerInvocation: m.intakeLogBytesPerRequest,
+    forwarderLogBytesPerInvocation: m.forwarderLogBytesPerInvocation ?? m.intakeLogBytesPerRequest,
     eventsPerInvocation,
+    ...(batchingWindowSeconds === undefined ? {} : { batchingWindowSeconds }),
     ...sizing,
   };
 };
-
-/** The "Cost per million events" section of docs/benchmarks.md. */
-export function renderCostSection(inputs: CostInputs): string {
-  const rows = costTable(inputs);
-  const at100M = (front: Front) => rows.find((r) => r.eventsPerMonth === 100e6 && r.source === 'connector' && r.front === front);
-  const target = (front: Front) => {
-    const row = at100M(front);
-    return row
-      ? `${row.perMillionUsd.toFixed(2)} (target ≤ ${COST_TARGETS[front].toFixed(2)}: ${row.perMillionUsd <= COST_TARGETS[front] ? 'met' : 'missed'})`
-      : '';
-  };
-  return [
-    '## Cost per million events',
-    '',
-    'Computed by bench/cost.ts from the figures above, with AWS list prices for us-east-1 (free tiers and fixed monthly',
-    'items — secrets, alarms, dashboard, KMS key — left out; a function URL costs nothing beyond the function).',
-    `Measured: intake CPU ${Math.round(inputs.intakeCpuMicros)} µs per connector request (a Streams request of 100 events,`,
-    `derived: ${Math.round(inputs.streamsIntakeCpuMicros)} µs), ${Math.round(inputs.intakeLogBytesPerRequest)} log bytes per intake request at the default level,`,
-    `forwarder CPU ${inputs.forwarderCpuMicrosPerEvent.toFixed(1)} µs per event in invocations of ${inputs.eventsPerInvocation} events. Assumed (bench/scale.ts):`,
-    '10 ms SQS round trip per intake request, 150 ms PostHog answer per batch, a Lambda core as fast as one here.',
-    `At 100 M connector events a month, per million: API Gateway $${target('apiGateway')}, function URL $${target('functionUrl')}.`,
-    '',
-    renderCostTable(rows),
-    '',
-  ].join('\n');
-}

@@ -33,7 +33,15 @@ const RELAY_FLUSH_EVERY = 100;
 /** Concurrent requests of the one-request-per-event client (MoEngage sends connector requests in parallel). */
 export const PER_EVENT_CONCURRENCY = 50;
 
-const [way, file, url, limit, invocations, batchArg, logLevel] = process.argv.slice(2) as [Way, string, string, string, string, string?, string?];
+const [way, file, url, limit, invocations, batchArg, logLevel] = process.argv.slice(2) as [
+  Way,
+  string,
+  string,
+  string,
+  string,
+  string?,
+  string?,
+];
 const events = (JSON.parse(readFileSync(file, 'utf8')) as PostHogEvent[]).slice(0, Number(limit));
 /** Records per invocation: the event source's batch size unless the batching bench (bench/batching.ts) sets one. */
 const batchSize = batchArg ? Number(batchArg) : QUEUE_SETTINGS.batchSize;

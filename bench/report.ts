@@ -1,3 +1,4 @@
+import { batchingSection } from './report-batching.ts';
 import { coldStartSection } from './report-cold-start.ts';
 import { endToEndSection } from './report-e2e.ts';
 import { forwardingSection } from './report-forwarding.ts';
@@ -72,7 +73,13 @@ export function renderReport(r: BenchResults): string {
     `Target ≥ 50,000 connector events/s on one core (small body, per CPU-second): ${yes(t.mapping)}.`,
     '',
   );
-  p(...forwardingSection(r, t), ...endToEndSection(r, t), ...coldStartSection(r.coldStart, r.machine.node), ...scaleSection(r));
+  p(
+    ...forwardingSection(r, t),
+    ...batchingSection(r.batching?.rows, r.batching?.delayMs ?? 0),
+    ...endToEndSection(r, t),
+    ...coldStartSection(r.coldStart, r.machine.node),
+    ...scaleSection(r),
+  );
   if (r.recovery)
     p(...recoverySection(r.recovery, { command: r.command, startedAt: r.startedAt, loadBefore: r.loadBefore, loadAfter: r.loadAfter }));
   return `${out.join('\n')}\n`;

@@ -1,3 +1,4 @@
+import type { BatchingRow } from './batching.ts';
 import type { ColdStartRow, BundleSettings } from './cold-start.ts';
 import type { EndToEndResult } from './e2e.ts';
 import type { ForwardingRow } from './forwarding.ts';
@@ -27,6 +28,8 @@ export interface BenchResults {
   scale: ScaleEstimate;
   /** Draining a backlog after an outage (absent from figures saved before it was measured). */
   recovery?: RecoveryResult;
+  /** The forwarder over several batch sizes (bench/batching.ts); absent in older results. */
+  batching?: { delayMs: number; rows: BatchingRow[] };
 }
 
 /** Report formatting shared by the sections. */

@@ -1,10 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { benchBatching } from './batching.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchColdStartSection } from './cold-start-section.ts';
 import { benchEndToEnd } from './e2e.ts';
 import { benchForwarding } from './forwarding.ts';
-import { type CostInputs, costInputs, renderCostSection } from './cost.ts';
+import { type CostInputs, costInputs } from './cost.ts';
+import { renderCostSection } from './report-cost.ts';
 import { benchIntake } from './intake.ts';
 import { load, machineInfo } from './machine.ts';
 import { benchMapping } from './mapping.ts';
@@ -73,6 +75,9 @@ const config = quick
       intakeRuns: 1,
       imports: 2,
       recovery: { events: 300, runs: 1, outageSeconds: 2 },
+      batchingSizes: [10, 100],
+      batchingEvents: 300,
+      batchingRuns: 1,
     }
   : {
       mappingRuns: 5,
@@ -91,6 +96,9 @@ const config = quick
       intakeRuns: 5,
       imports: 20,
       recovery: RECOVERY_FULL,
+      batchingSizes: [10, 100, 1000, 2500],
+      batchingEvents: 10_000,
+      batchingRuns: 3,
     };
 
 /** Round trip to PostHog's EU/US ingestion from a nearby AWS region is tens of ms; 20 ms is a modest stand-in. */
@@ -115,6 +123,11 @@ const forwardingRtt = await benchForwarding(
     delayMs: RTT_MS,
     ways: ['forwarder', 'posthog-node-flush', 'per-event-keepalive'],
   },
+  progress,
+);
+progress(`   forwarder batch sizes (${RTT_MS} ms answer delay)`);
+const batching = await benchBatching(
+  { sizes: config.batchingSizes, events: config.batchingEvents, runs: config.batchingRuns, dir: work, delayMs: RTT_MS },
   progress,
 );
 progress('3/5 end to end');
@@ -156,9 +169,11 @@ const cost = costInputs(
     connectorMappingMicros: microsOf('Connector, small'),
     streamsMappingMicrosPerEvent: microsOf('Streams batch'),
     forwarderCpuMicrosPerEvent: forwarderCpuMicros,
+    forwarderLogBytesPerInvocation: batching.find((b) => b.batchSize === QUEUE_SETTINGS.batchSize)?.logBytesPerInvocation,
   },
   readStackSizing(),
   QUEUE_SETTINGS.batchSize,
+  QUEUE_SETTINGS.batchingWindowSeconds,
 );
 
 const results: BenchResults = {
@@ -178,6 +193,7 @@ const results: BenchResults = {
   coldStart,
   scale,
   recovery,
+  batching: { delayMs: RTT_MS, rows: batching },
 };
 writeFileSync(json, `${JSON.stringify({ ...results, cost }, null, 2)}\n`);
 writeFileSync(out, `${renderReport(results)}\n${renderCostSection(cost)}`);

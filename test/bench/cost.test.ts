@@ -1,4 +1,5 @@
-import { billedMs, type CostInputs, costTable, monthlyCost, renderCostTable } from '../../bench/cost.ts';
+import { billedMs, type CostInputs, costTable, eventsPerInvocation, monthlyCost } from '../../bench/cost.ts';
+import { renderCostTable } from '../../bench/report-cost.ts';
 
 /** Round figures, so each expected value below is worked out by hand in its comment. */
 const INPUTS: CostInputs = {
@@ -22,6 +23,27 @@ describe('billedMs', () => {
     [0, 150, 512, 150],
   ])('%d µs CPU + %d ms wait at %d MB bills %d ms', (cpu, wait, memory, expected) => {
     expect(billedMs(cpu, wait, memory)).toBe(expected);
+  });
+});
+
+describe('eventsPerInvocation', () => {
+  // 2,592,000 s a month; a 5 s window at 100 M events a month gathers 100e6 / 2,592,000 × 5 = 192.9 events.
+  it.each([
+    [undefined, 100e6, 100],
+    [5, 1e6, 1.93],
+    [5, 100e6, 100], // capped by the batch size of 100
+    [0, 1e6, 1], // never below one event
+  ])('window %p s at %d events a month: %d events per invocation', (window, events, expected) => {
+    const inputs = window === undefined ? INPUTS : { ...INPUTS, batchingWindowSeconds: window };
+    expect(eventsPerInvocation(inputs, events)).toBeCloseTo(expected, 2);
+  });
+
+  it('prices the forwarder by the filled batch: a 1 s window at 1 M events a month means one invocation per event', () => {
+    const full = monthlyCost(INPUTS, 1e6, 'connector', 'apiGateway');
+    const windowed = monthlyCost({ ...INPUTS, batchingWindowSeconds: 1 }, 1e6, 'connector', 'apiGateway');
+    // 1 M invocations of 150 ms at 1 GB = 150,000 GB-s + $0.20, against 10,000 invocations: 1,500 GB-s + $0.002.
+    expect(windowed.items.forwarder).toBeCloseTo(150_000 * GB_S + 0.2, 4);
+    expect(full.items.forwarder).toBeCloseTo(1_500 * GB_S + 0.002, 4);
   });
 });
 

@@ -243,13 +243,13 @@ describe('ForwarderStack (defaults)', () => {
       expect(queue().VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * timeout);
     });
 
-    it('feed the forwarder batches of 100 within 1 s, with partial batch failures and at most 5 concurrent invocations', () => {
+    it('feed the forwarder batches of 1,000 within 5 s, with partial batch failures and at most 5 concurrent invocations', () => {
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
         FunctionName: { Ref: ids.forwarder },
-        BatchSize: 100,
-        MaximumBatchingWindowInSeconds: 1,
+        BatchSize: 1000,
+        MaximumBatchingWindowInSeconds: 5,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         ScalingConfig: { MaximumConcurrency: 5 },
       });
