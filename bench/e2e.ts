@@ -3,7 +3,7 @@ import autocannon from 'autocannon';
 import { startFakeProcess } from './fake-client.ts';
 import { type PacedRun, pacedLoad } from './paced-load.ts';
 import { type Spread, spread } from './stats.ts';
-import { smallConnectorBody } from './workload.ts';
+import { benchUuid, smallConnectorBody } from './workload.ts';
 
 export interface EndToEndOptions {
   runs: number;
@@ -88,7 +88,13 @@ export async function benchEndToEnd(options: EndToEndOptions, progress: (line: s
     };
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const results: autocannon.Result[] = [];
-    const body = smallConnectorBody(1);
+    // Every request a distinct event: the intake derives a uuid from the body alone, so identical bodies would be one
+    // event to PostHog and the loss check would compare one uuid. The README's sample with its own `uuid` added.
+    let sent = 0;
+    const body = () => {
+      const event = JSON.parse(smallConnectorBody(sent)) as Record<string, unknown>;
+      return JSON.stringify({ ...event, uuid: benchUuid('e2e', sent++) });
+    };
     const load = (seconds: number) =>
       autocannon({
         url: `${url}/v1/connector`,
@@ -98,7 +104,7 @@ export async function benchEndToEnd(options: EndToEndOptions, progress: (line: s
           {
             method: 'POST',
             headers,
-            body,
+            setupRequest: (request) => ({ ...request, body: body() }),
             onResponse: (status, text) => {
               if (status === 200) accept(text);
             },

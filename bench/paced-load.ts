@@ -16,7 +16,7 @@ export interface PacedRun {
 export async function pacedLoad(
   url: string,
   headers: Record<string, string>,
-  body: string,
+  body: () => string,
   rate: number,
   seconds: number,
   onAccepted: (text: string) => void,
@@ -28,8 +28,9 @@ export async function pacedLoad(
   let errors = 0;
   const send = () =>
     new Promise<void>((done) => {
+      const text = body();
       const t0 = performance.now();
-      const req = request(target, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const req = request(target, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(text) } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
@@ -43,7 +44,7 @@ export async function pacedLoad(
         errors += 1;
         done();
       });
-      req.end(body);
+      req.end(text);
     });
   const total = Math.round(rate * seconds);
   const interval = 1000 / rate;

@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
-import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { type AlarmProps, ComparisonOperator, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { REJECTED_AFTER_AUTH } from '../shared/intake/dependencies.ts';
+import type { FrontMetrics } from './front.ts';
 
 /** Fixed alarm thresholds; the tunable ones are settings (rejectedAlarmThreshold, latencyAlarmMs). */
 export const ALARMS = {
@@ -13,13 +13,14 @@ export const ALARMS = {
   throttleShare: 0.8,
 } as const;
 
-/** What the alarms and the dashboard watch: the stage's metrics namespace, queues, HTTP API stage and functions. */
+/** What the alarms and the dashboard watch: the stage's metrics namespace, queues, front and functions. */
 export interface MonitoredPipeline {
   /** Powertools metrics namespace of the stage. */
   namespace: string;
   queue: Queue;
   deadLetterQueue: Queue;
-  apiStage: HttpStage;
+  /** The front's request metrics: the HTTP API's, or the function URL's (then there is no stage throttle). */
+  front: FrontMetrics;
   intake: IFunction;
   forwarder: IFunction;
 }
@@ -45,6 +46,24 @@ export function alarmDefinitions(s: AlarmSources): Record<string, AlarmDefinitio
   const minute = Duration.minutes(1);
   const custom = (metricName: string, service: 'intake' | 'forwarder'): Metric => serviceMetric(s.namespace, metricName, service);
   const perSecondLimit = s.throttlingRateLimit * ALARMS.throttleShare;
+  // Only the HTTP API has a stage throttle; behind a function URL the intake's reserved concurrency bounds it and
+  // IntakeThrottled fires when it is reached.
+  const throttle: Record<string, AlarmDefinition> = !s.front.throttled
+    ? {}
+    : {
+        ApiNearThrottle: {
+          whatToDo: `Requests reached ${Math.round(perSecondLimit)}/s for a minute, ${ALARMS.throttleShare * 100} % of the stage throttle (throttlingRateLimit ${s.throttlingRateLimit}/s); above it API Gateway answers 429 and MoEngage counts failed sends. Raise throttlingRateLimit (account quota 10,000/s) or lower MoEngage's send rate`,
+          metric: new MathExpression({
+            expression: 'requests / 60',
+            usingMetrics: { requests: s.front.requests({ period: minute, statistic: 'Sum' }) },
+            label: 'requests per second',
+            period: minute,
+          }),
+          threshold: perSecondLimit,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+        },
+      };
   return {
     DeadLetterQueueNotEmpty: {
       whatToDo:
@@ -61,9 +80,8 @@ export function alarmDefinitions(s: AlarmSources): Record<string, AlarmDefinitio
       evaluationPeriods: 1,
     },
     Intake5xx: {
-      whatToDo:
-        'The HTTP API answered 5xx, which MoEngage counts as failed sends: 503 = the queue refused (SQS or its permissions), 500 = an intake error; read the intake logs at ERROR',
-      metric: s.apiStage.metricServerError({ period, statistic: 'Sum' }),
+      whatToDo: `The ${s.front.title} answered 5xx, which MoEngage counts as failed sends: 503 = the queue refused (SQS or its permissions), 500 = an intake error; read the intake logs at ERROR`,
+      metric: s.front.serverErrors({ period }),
       ...atLeastOnce,
     },
     ForwarderErrors: {
@@ -85,16 +103,17 @@ export function alarmDefinitions(s: AlarmSources): Record<string, AlarmDefinitio
       evaluationPeriods: 1,
     },
     IntakeSlow: {
-      whatToDo: `The HTTP API's p99 latency stayed above ${s.latencyAlarmMs} ms for 10 minutes; MoEngage counts an answer after 5 s as failed. Look at the intake's duration and cold starts, and at SQS (SendMessageBatch) latency`,
-      metric: s.apiStage.metricLatency({ period, statistic: 'p99' }),
+      whatToDo: `The ${s.front.title}'s p99 latency stayed above ${s.latencyAlarmMs} ms for 10 minutes; MoEngage counts an answer after 5 s as failed. Look at the intake's duration and cold starts, and at SQS (SendMessageBatch) latency`,
+      metric: s.front.latencyP99({ period }),
       threshold: s.latencyAlarmMs,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 2,
       datapointsToAlarm: 2,
     },
     IntakeThrottled: {
-      whatToDo:
-        "Lambda throttled the intake: the account's concurrency quota is used up, and MoEngage gets errors for those sends. Ask for a higher Lambda concurrency quota (Service Quotas) or find what else uses it",
+      whatToDo: s.front.throttled
+        ? "Lambda throttled the intake: the account's concurrency quota is used up, and MoEngage gets errors for those sends. Ask for a higher Lambda concurrency quota (Service Quotas) or find what else uses it"
+        : "Lambda throttled the intake: its reserved concurrency (intakeReservedConcurrency) is used up, and MoEngage gets 429 for those sends. Raise intakeReservedConcurrency, within the account's concurrency quota",
       metric: s.intake.metricThrottles({ period, statistic: 'Sum' }),
       ...atLeastOnce,
     },
@@ -104,18 +123,7 @@ export function alarmDefinitions(s: AlarmSources): Record<string, AlarmDefinitio
       metric: s.forwarder.metricThrottles({ period, statistic: 'Sum' }),
       ...atLeastOnce,
     },
-    ApiNearThrottle: {
-      whatToDo: `Requests reached ${Math.round(perSecondLimit)}/s for a minute, ${ALARMS.throttleShare * 100} % of the stage throttle (throttlingRateLimit ${s.throttlingRateLimit}/s); above it API Gateway answers 429 and MoEngage counts failed sends. Raise throttlingRateLimit (account quota 10,000/s) or lower MoEngage's send rate`,
-      metric: new MathExpression({
-        expression: 'requests / 60',
-        usingMetrics: { requests: s.apiStage.metricCount({ period: minute, statistic: 'Sum' }) },
-        label: 'requests per second',
-        period: minute,
-      }),
-      threshold: perSecondLimit,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-    },
+    ...throttle,
   };
 }
 

@@ -15,6 +15,9 @@ export const CONTEXT_KEYS = Object.keys(SETTINGS) as (keyof StackConfig)[];
 /** Every setting's default (undefined: none), as the stack applies it. */
 export const DEFAULTS = ContextSchema.partial({ posthogHost: true }).parse({}) as Omit<StackConfig, 'posthogHost'>;
 
+/** The largest request body a function URL front accepts (see the check in resolveStackConfig). */
+export const FUNCTION_URL_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
 export class StackConfigError extends Error {
   override name = 'StackConfigError';
 }
@@ -46,6 +49,16 @@ export function resolveStackConfig(context: (key: string) => unknown, topLevelKe
     if (value !== undefined && value !== '') input[key] = value;
   }
   const parsed = ContextSchema.superRefine((c, ctx) => {
+    // A function URL request is one synchronous invocation: at most 6 MB of event, where a binary body travels
+    // base64-encoded (4/3 of its size); 4 MiB of body leaves room for that and the headers.
+    if (c.endpoint === 'functionUrl' && (c.maxBodyBytes ?? 0) > FUNCTION_URL_MAX_BODY_BYTES)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxBodyBytes'],
+        message: `must be at most ${FUNCTION_URL_MAX_BODY_BYTES} with endpoint=functionUrl (Lambda's 6 MB request payload)`,
+      });
+    if (c.endpoint === 'functionUrl' && c.apiAccessLog)
+      ctx.addIssue({ code: 'custom', path: ['apiAccessLog'], message: 'needs endpoint=apiGateway (a function URL has no access log)' });
     if (c.retryMaxSeconds < c.retryBaseSeconds)
       ctx.addIssue({ code: 'custom', path: ['retryMaxSeconds'], message: 'must be at least retryBaseSeconds' });
     for (const group of TOGETHER) {

@@ -82,13 +82,13 @@ export function createDashboard(scope: Construct, props: DashboardProps): Dashbo
       [props.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), label: 'oldest message age (s)' })],
     ),
     graph(
-      'HTTP API',
+      props.front.title,
       [
-        props.apiStage.metricCount({ period, label: 'requests' }),
-        props.apiStage.metricClientError({ period, label: '4xx' }),
-        props.apiStage.metricServerError({ period, label: '5xx' }),
+        props.front.requests({ period, label: 'requests' }),
+        props.front.clientErrors({ period, label: '4xx' }),
+        props.front.serverErrors({ period, label: '5xx' }),
       ],
-      [props.apiStage.metricLatency({ period, statistic: 'p99', label: 'latency p99 (ms)' })],
+      [props.front.latencyP99({ period, label: 'latency p99 (ms)' })],
     ),
   );
   dashboard.addWidgets(

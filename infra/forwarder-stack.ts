@@ -1,8 +1,9 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
-import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { CohortSync } from './cohort-sync.ts';
 import { metricsNamespace, type StackConfig } from './config.ts';
+import { createFunctionUrlFront, type Front, httpApiMetrics } from './front.ts';
 import { createHttpFront } from './http-front.ts';
 import { Monitoring } from './monitoring.ts';
 import { OutageProber } from './outage-prober.ts';
@@ -16,12 +17,13 @@ export interface ForwarderStackProps extends StackProps {
 }
 
 /**
- * HTTP API → intake → SQS (+ DLQ) → forwarder → PostHog, with the outage prober, alarms and a dashboard, and the
+ * HTTP API (or the intake's function URL: `-c endpoint=functionUrl`) → intake → SQS (+ DLQ) → forwarder → PostHog, with the outage prober, alarms and a dashboard, and the
  * optional cohort sync. Each part is built by its own module; every construct id is the stack's own, so logical ids
  * do not depend on how the code is split.
  */
 export class ForwarderStack extends Stack {
-  readonly api: HttpApi;
+  /** How MoEngage reaches the intake: its base URL and request metrics. */
+  readonly front: Front;
 
   constructor(scope: Construct, id: string, props: ForwarderStackProps) {
     super(scope, id, props);
@@ -38,8 +40,7 @@ export class ForwarderStack extends Stack {
 
     const intake = createIntake(this, context);
     const forwarder = createForwarder(this, context);
-    const front = createHttpFront(this, { config, intake: intake.function, logRetention });
-    this.api = front.api;
+    this.front = config.endpoint === 'functionUrl' ? createFunctionUrlFront(intake.function) : this.httpApi(config, intake.function);
     const logs = { intakeLogs: intake.logGroup, forwarderLogs: forwarder.fn.logGroup };
     addTraceQueries(this, { stage: config.stage, ...logs });
 
@@ -50,7 +51,7 @@ export class ForwarderStack extends Stack {
       delivery: config,
       queue,
       deadLetterQueue,
-      apiStage: front.stage,
+      front: this.front.metrics,
       intake: intake.function,
       forwarder: forwarder.fn.function,
       rejectedAlarmThreshold: config.rejectedAlarmThreshold,
@@ -86,7 +87,7 @@ export class ForwarderStack extends Stack {
 
     addStackOutputs(this, {
       stage: config.stage,
-      url: this.api.apiEndpoint,
+      url: this.front.url,
       queue,
       deadLetterQueue,
       dashboardUrl: monitoring.dashboardUrl,
@@ -94,5 +95,10 @@ export class ForwarderStack extends Stack {
       metricsNamespace: context.metricsNamespace,
       ...logs,
     });
+  }
+
+  private httpApi(config: StackConfig, intake: IFunction): Front {
+    const { api, stage } = createHttpFront(this, { config, intake, logRetention: config.logRetentionDays });
+    return { url: api.apiEndpoint, metrics: httpApiMetrics(stage) };
   }
 }

@@ -53,6 +53,8 @@ export interface ServiceFunctionProps {
   description: string;
   /** Tracing and log level; default: no tracing, INFO (docs/deploy.md, "Logs and tracing"). */
   observability?: FunctionObservability | undefined;
+  /** Concurrency set aside for this function and its ceiling; default: none (the account's unreserved pool). */
+  reservedConcurrentExecutions?: number | undefined;
 }
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -99,6 +101,7 @@ export class ServiceFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
+      ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       role: this.role,
       tracing: tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       loggingFormat: LoggingFormat.JSON,

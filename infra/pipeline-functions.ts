@@ -33,6 +33,8 @@ export function createIntake(scope: Construct, context: PipelineContext): Servic
     metricsNamespace: context.metricsNamespace,
     logRetention: config.logRetentionDays,
     observability: context.observability,
+    // Behind a function URL nothing throttles in front of the intake: its reserved concurrency bounds it instead.
+    reservedConcurrentExecutions: config.endpoint === 'functionUrl' ? config.intakeReservedConcurrency : undefined,
     environment: {
       POSTHOG_HOST: config.posthogHost,
       POSTHOG_API_KEY_SECRET: posthogApiKey.secretArn,

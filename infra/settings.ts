@@ -28,6 +28,11 @@ const STACK_SETTINGS = {
     defaultText: 'none (`stages.prod` in cdk.json: `us`)',
     meaning: '`us`, `eu` or the URL of a self-hosted PostHog (`POSTHOG_HOST` of every function).',
   }),
+  endpoint: setting({
+    schema: z.enum(['apiGateway', 'functionUrl'], { error: 'must be apiGateway or functionUrl' }).default('apiGateway'),
+    meaning:
+      'MoEngage\'s way in: the HTTP API (throttling, access log, 10 MB requests) or the intake\'s Lambda function URL (no API Gateway charge; reserved concurrency instead of throttling; 6 MB requests). docs/deploy.md, "Choosing the front".',
+  }),
   throttlingRateLimit: setting({
     schema: integer(1, 10_000).default(2_000),
     meaning: "Stage throttling, requests/s. Above MoEngage's default connector rate (60K/min = 1,000/s).",
@@ -35,6 +40,11 @@ const STACK_SETTINGS = {
   throttlingBurstLimit: setting({
     schema: integer(1, 5_000).default(4_000),
     meaning: 'Stage throttling burst (≤ 5,000, the account default).',
+  }),
+  intakeReservedConcurrency: setting({
+    schema: integer(1, 1_000).default(100),
+    meaning:
+      "With `endpoint=functionUrl`: the intake's reserved concurrency, in place of API Gateway's throttling; requests beyond it get 429 from Lambda. 100 is about 6,600 requests/s at 15 ms each.",
   }),
   maxConcurrency: setting({
     // AWS allows 2–1,000 for an SQS event source's maximum concurrency.

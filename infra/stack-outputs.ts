@@ -6,7 +6,7 @@ import { secretNames } from './storage.ts';
 
 export interface StackOutputsProps extends EventQueues {
   stage: string;
-  /** Base URL of the front (the HTTP API's endpoint). */
+  /** Base URL of the front (the HTTP API's endpoint or the intake's function URL), without a trailing slash. */
   url: string;
   dashboardUrl: string;
   alarmTopicArn: string;
@@ -19,7 +19,7 @@ export interface StackOutputsProps extends EventQueues {
 export function addStackOutputs(scope: Construct, props: StackOutputsProps): void {
   const { url, queue, deadLetterQueue } = props;
   const names = secretNames(props.stage);
-  new CfnOutput(scope, 'ApiUrl', { value: url, description: 'Base URL of the HTTP API' });
+  new CfnOutput(scope, 'ApiUrl', { value: url, description: 'Base URL of the front (HTTP API or function URL)' });
   new CfnOutput(scope, 'ConnectorUrl', { value: `${url}/v1/connector`, description: 'MoEngage connector campaigns: POST here' });
   new CfnOutput(scope, 'StreamsUrl', { value: `${url}/v1/streams`, description: 'MoEngage Streams: POST here' });
   new CfnOutput(scope, 'HealthUrl', { value: `${url}/v1/health`, description: 'GET: 200 {"status":"ok"}, no auth' });

@@ -81,9 +81,18 @@ describe('npm run bench:quick (smoke: counts and zero loss, never timing)', () =
     ]);
   });
 
-  it('delivers every queued event exactly once through the forwarder, in batches of 100', () => {
+  it("delivers every queued event exactly once through the forwarder, in the event source's batches", () => {
     const forwarder = results.forwarding.find((f) => f.way === 'forwarder');
-    expect(forwarder).toMatchObject({ events: 300, requests: 3, missing: 0, duplicates: 0, clientFailures: 0 });
+    // 300 events fit one batch of the stack's 1,000: one request.
+    expect(forwarder).toMatchObject({ events: 300, requests: 1, missing: 0, duplicates: 0, clientFailures: 0 });
+  });
+
+  it('compares batch sizes: one invocation and one PostHog request per batch, nothing lost, log bytes counted', () => {
+    expect(results.batching?.rows.map((b) => [b.batchSize, b.invocations, b.requests, b.missing])).toEqual([
+      [10, 30, 30, 0],
+      [100, 3, 3, 0],
+    ]);
+    expect(results.batching?.rows.every((b) => b.logBytesPerInvocation > 0)).toBe(true);
   });
 
   it('delivers every event with one request each on the one-POST-per-event paths', () => {

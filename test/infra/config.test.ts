@@ -10,6 +10,8 @@ describe('resolveStackConfig', () => {
     expect(resolveStackConfig(from({ posthogHost: 'eu' }))).toEqual({
       stage: 'prod',
       posthogHost: 'eu',
+      endpoint: 'apiGateway',
+      intakeReservedConcurrency: 100,
       throttlingRateLimit: 2_000,
       throttlingBurstLimit: 4_000,
       maxReceiveCount: 8,

@@ -385,7 +385,7 @@ describe('ForwarderStack (defaults)', () => {
       expect(alarmOn('5xx')).toMatchObject({
         Namespace: 'AWS/ApiGateway',
         Dimensions: [
-          { Name: 'ApiId', Value: { Ref: logicalId(stack.api) } },
+          { Name: 'ApiId', Value: { Ref: logicalId(stack.node.findChild('Api')) } },
           { Name: 'Stage', Value: '$default' },
         ],
         Statistic: 'Sum',

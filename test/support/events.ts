@@ -45,3 +45,27 @@ export function httpApiEvent(
 }
 
 export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
+/**
+ * The same request as a Lambda function URL delivers it: payload format 2.0 like the HTTP API, with the fields API
+ * Gateway features would fill set to what a function URL sends (AWS, "Invoking Lambda function URLs", request payload
+ * format: https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html): `accountId` "anonymous" for auth type
+ * NONE, `apiId`/`domainPrefix` the URL id, the lambda-url host, and the forwarding headers Lambda adds.
+ */
+export function functionUrlEvent(event: APIGatewayProxyEventV2): APIGatewayProxyEventV2 {
+  const id = 'a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6';
+  const host = `${id}.lambda-url.eu-west-1.on.aws`;
+  return {
+    ...event,
+    headers: {
+      ...event.headers,
+      host,
+      'x-amzn-tls-version': 'TLSv1.3',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-port': '443',
+      'x-forwarded-for': event.requestContext.http.sourceIp,
+      'x-amzn-trace-id': 'Root=1-6741c3a0-5f302e550dcde3b12402207d',
+    },
+    requestContext: { ...event.requestContext, accountId: 'anonymous', apiId: id, domainName: host, domainPrefix: id },
+  };
+}
