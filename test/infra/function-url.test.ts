@@ -53,6 +53,13 @@ describe('ForwarderStack with -c endpoint=functionUrl', () => {
     });
   });
 
+  it('has no stage-throttle alarm (there is no stage); the intake throttle alarm points at the reserved concurrency', () => {
+    const monitoring = stack.node.findChild('Monitoring').node;
+    expect(monitoring.tryFindChild('ApiNearThrottle')).toBeUndefined();
+    const throttled = resources[logicalId(monitoring.findChild('IntakeThrottled'))]?.Properties;
+    expect(throttled?.AlarmDescription).toMatch(/reserved concurrency \(intakeReservedConcurrency\)/);
+  });
+
   it('passes cdk-nag with no acknowledgement added for the function URL', () => {
     expect(() => app.synth()).not.toThrow();
     expect(new AwsSolutionsChecks().validateScope(app).violations).toEqual([]);
@@ -67,6 +74,7 @@ describe('the default front', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     const intake = logicalId(stack.node.findChild('Intake').node.findChild('Function'));
     expect((template.toJSON().Resources[intake] as Resource).Properties.ReservedConcurrentExecutions).toBeUndefined();
+    expect(stack.node.findChild('Monitoring').node.tryFindChild('ApiNearThrottle')).toBeDefined();
   });
 });
 
