@@ -1,0 +1,170 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { GetQueueAttributesCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyResultV2, SQSBatchResponse } from 'aws-lambda';
+import { toSqsRecord } from '#shared/queue/sqs-record';
+import { bundleFunction } from '../../bench/cold-start.ts';
+import { type LocalSqs, startLocalSqs } from '../../local/sqs-server.ts';
+import { closeServer, listenOnLoopback } from '../../local/loopback.ts';
+import { type FakeSecretsManager, startFakeSecretsManager } from '../cli/fake-secrets-manager.ts';
+import { bearer, httpApiEvent } from '../support/events.ts';
+import { type FakePostHog, startFakePostHog } from '../support/fake-posthog.ts';
+import { type LambdaEnvironment, type Outcome, startLambda } from '../support/lambda-runtime-api.ts';
+import { uuidsIn } from '../delivery/harness.ts';
+
+// The deployed artifacts (esbuild with infra/function-defaults.ts' BUNDLING, as NodejsFunction builds them) in a
+// directory of their own outside the project, each run by a fresh Node process through the Lambda Runtime API.
+const TOKEN = 'artifact-webhook-token';
+const API_KEY = 'phc_artifact_project_key';
+let dir = '';
+const roots = { intake: '', forwarder: '' };
+let sqs: LocalSqs;
+let secrets: FakeSecretsManager;
+let posthog: FakePostHog;
+const running: LambdaEnvironment[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'artifact-'));
+  for (const name of ['intake', 'forwarder'] as const) roots[name] = dirname((await bundleFunction(name, dir)).outfile);
+  sqs = await startLocalSqs();
+  secrets = await startFakeSecretsManager({ 'posthog-api-key': API_KEY, 'webhook-tokens': JSON.stringify([TOKEN]) });
+  posthog = await startFakePostHog();
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(running.map((lambda) => lambda.close()));
+  await Promise.all([sqs?.close(), secrets?.close(), posthog?.close()]);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** What the stack gives each function (infra/pipeline-functions.ts, infra/function-defaults.ts), pointed at 127.0.0.1. */
+function stackEnv(name: 'intake' | 'forwarder', posthogHost: string): Record<string, string> {
+  const common = {
+    NODE_OPTIONS: '--enable-source-maps',
+    POWERTOOLS_SERVICE_NAME: name,
+    POWERTOOLS_METRICS_NAMESPACE: 'MoEngagePostHogForwarder',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+    POSTHOG_HOST: posthogHost,
+    POSTHOG_API_KEY_SECRET: 'posthog-api-key',
+    QUEUE_URL: sqs.queueUrl,
+  };
+  return name === 'intake' ? { ...common, WEBHOOK_TOKENS_SECRET: 'webhook-tokens' } : { ...common, DLQ_URL: sqs.dlqUrl };
+}
+
+async function lambda(name: 'intake' | 'forwarder', env: Record<string, string>, timeoutMs: number): Promise<LambdaEnvironment> {
+  const started = await startLambda({
+    taskRoot: roots[name],
+    handler: 'index.handler',
+    functionName: `moengage-posthog-${name}`,
+    timeoutMs,
+    env,
+  });
+  running.push(started);
+  return started;
+}
+
+function answer<T>(outcome: Outcome, logs: string): T {
+  if (outcome.kind !== 'response') throw new Error(`expected a response, got ${JSON.stringify(outcome)}; function output:\n${logs}`);
+  return outcome.payload as T;
+}
+
+/** Reads the queue as the SQS event source mapping does, until `count` messages arrived (bounded). */
+async function receive(queueUrl: string, count: number): Promise<Message[]> {
+  const messages: Message[] = [];
+  for (let round = 0; round < 20 && messages.length < count; round++) {
+    const { Messages = [] } = await sqs.client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    messages.push(...Messages);
+  }
+  if (messages.length < count) throw new Error(`only ${messages.length} of ${count} messages arrived on ${queueUrl}`);
+  return messages;
+}
+
+describe('the deployed bundles, invoked through the Lambda Runtime API', () => {
+  it('are alone in their directory: index.cjs and its source map, no node_modules', () => {
+    for (const root of Object.values(roots)) expect(readdirSync(root).sort()).toEqual(['index.cjs', 'index.cjs.map']);
+  });
+
+  it('carry events from an HTTP API request through the queue to PostHog, dead-lettering the one PostHog refuses', async () => {
+    const intake = await lambda('intake', stackEnv('intake', posthog.url), 6_000);
+    const uuids: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const body = JSON.stringify({ event: 'artifact_test', distinct_id: `user-${n}`, properties: { n } });
+      const outcome = await intake.invoke(httpApiEvent({ body, headers: bearer(TOKEN), requestId: `req-${n}` }));
+      const response = answer<Exclude<APIGatewayProxyResultV2, string>>(outcome, intake.logs());
+      expect(response.statusCode).toBe(200);
+      const parsed = JSON.parse(String(response.body)) as { status: string; queued: number; events: Array<{ uuid: string }> };
+      expect([parsed.status, parsed.queued]).toEqual(['ok', 1]);
+      uuids.push(parsed.events[0]?.uuid ?? '');
+    }
+    const refused = uuids[1] ?? '';
+    // PostHog refuses the whole request when one event is unparseable (docs/architecture.md, "PostHog: Responses").
+    posthog.behave((request) => (uuidsIn(request).includes(refused) ? { status: 400, body: `invalid event ${refused}`, store: 0 } : {}));
+
+    const messages = await receive(sqs.queueUrl, 3);
+    const { Attributes } = await sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: sqs.queueUrl, AttributeNames: ['QueueArn'] }));
+    const Records = messages.map((message) => toSqsRecord(message, Attributes?.QueueArn ?? ''));
+    const forwarder = await lambda('forwarder', stackEnv('forwarder', posthog.url), 30_000);
+    const response = answer<SQSBatchResponse>(await forwarder.invoke({ Records }), forwarder.logs());
+
+    // Delivered for good or dead-lettered: nothing handed back to the queue.
+    expect(response).toEqual({ batchItemFailures: [] });
+    const delivered = posthog.events.map((event) => ({
+      uuid: event.uuid,
+      event: event.event,
+      distinct_id: (event.properties as Record<string, unknown>).distinct_id ?? event.distinct_id,
+      n: (event.properties as Record<string, unknown>).n,
+    }));
+    expect(delivered.sort((a, b) => Number(a.n) - Number(b.n))).toEqual([
+      { uuid: uuids[0], event: 'artifact_test', distinct_id: 'user-1', n: 1 },
+      { uuid: uuids[2], event: 'artifact_test', distinct_id: 'user-3', n: 3 },
+    ]);
+    expect(posthog.requests.every((request) => request.capture.apiKey === API_KEY)).toBe(true);
+    const [dead] = await receive(sqs.dlqUrl, 1);
+    expect((JSON.parse(dead?.Body ?? '{}') as { uuid?: string }).uuid).toBe(refused);
+  }, 60_000);
+
+  it('fail a cold start with a bad configuration at init, naming the variable', async () => {
+    const { POSTHOG_HOST: _omitted, ...env } = stackEnv('intake', posthog.url);
+    const intake = await lambda('intake', env, 6_000);
+    const outcome = await intake.invoke(httpApiEvent({ method: 'GET', path: '/v1/health' }));
+    expect(outcome).toEqual({
+      kind: 'init-error',
+      errorType: 'ConfigError',
+      errorMessage: expect.stringContaining('POSTHOG_HOST is required'),
+    });
+  });
+
+  it('end an invocation that runs out of time as Lambda does: the process killed, reported as timed out', async () => {
+    // A PostHog that takes connections and never answers: ?verify=1 waits on it past the function's deadline.
+    const silent = createServer(() => undefined);
+    const url = await listenOnLoopback(silent);
+    try {
+      const intake = await lambda('intake', stackEnv('intake', url), 1_000);
+      const body = JSON.stringify({ event: 'artifact_test', distinct_id: 'user-timeout' });
+      const outcome = await intake.invoke(httpApiEvent({ body, headers: bearer(TOKEN), query: { verify: '1' } }));
+      expect(outcome).toEqual({
+        kind: 'timeout',
+        errorType: 'Sandbox.Timedout',
+        errorMessage: expect.stringMatching(/^RequestId: [0-9a-f-]{36} Error: Task timed out after 1\.00 seconds$/),
+      });
+      expect(intake.logs()).toMatch(/ Task timed out after 1\.00 seconds\n$/);
+    } finally {
+      await closeServer(silent);
+    }
+  });
+});
