@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { GetQueueAttributesCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyResultV2, SQSBatchResponse } from 'aws-lambda';
+import { LIB_NAME } from '#shared/mapping/library';
 import { toSqsRecord } from '#shared/queue/sqs-record';
 import { bundleFunction } from '../../bench/cold-start.ts';
 import { type LocalSqs, startLocalSqs } from '../../local/sqs-server.ts';
@@ -128,10 +129,11 @@ describe('the deployed bundles, invoked through the Lambda Runtime API', () => {
       event: event.event,
       distinct_id: (event.properties as Record<string, unknown>).distinct_id ?? event.distinct_id,
       n: (event.properties as Record<string, unknown>).n,
+      lib: (event.properties as Record<string, unknown>).$lib,
     }));
     expect(delivered.sort((a, b) => Number(a.n) - Number(b.n))).toEqual([
-      { uuid: uuids[0], event: 'artifact_test', distinct_id: 'user-1', n: 1 },
-      { uuid: uuids[2], event: 'artifact_test', distinct_id: 'user-3', n: 3 },
+      { uuid: uuids[0], event: 'artifact_test', distinct_id: 'user-1', n: 1, lib: LIB_NAME },
+      { uuid: uuids[2], event: 'artifact_test', distinct_id: 'user-3', n: 3, lib: LIB_NAME },
     ]);
     expect(posthog.requests.every((request) => request.capture.apiKey === API_KEY)).toBe(true);
     const [dead] = await receive(sqs.dlqUrl, 1);

@@ -4,7 +4,8 @@
  * at AWS_LAMBDA_RUNTIME_API as AWS's published contract describes
  * (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html): GET /runtime/invocation/next, the context from
  * the Lambda-Runtime-* headers, POST /runtime/invocation/{id}/response or /error, and POST /runtime/init/error when
- * the handler cannot be loaded. Hand-written: AWS's `aws-lambda-ric` builds native code at install (test/artifact).
+ * the handler cannot be loaded. Hand-written: AWS's `aws-lambda-ric` compiles native code at install
+ * (docs/architecture.md, "The deployed bundles under test").
  * Only node: built-ins here, so the bundle finds no node_modules through this script.
  */
 import { existsSync } from 'node:fs';
