@@ -2,11 +2,12 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { GetQueueAttributesCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyResultV2, SQSBatchResponse } from 'aws-lambda';
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyResultV2, SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { LIB_NAME } from '#shared/mapping/library';
 import { toSqsRecord } from '#shared/queue/sqs-record';
 import { bundleFunction } from '../../bench/cold-start.ts';
+import { succeededRecords } from '../../local/poller.ts';
 import { type LocalSqs, startLocalSqs } from '../../local/sqs-server.ts';
 import { closeServer, listenOnLoopback } from '../../local/loopback.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../cli/fake-secrets-manager.ts';
@@ -95,35 +96,53 @@ async function receive(queueUrl: string, count: number): Promise<Message[]> {
   return messages;
 }
 
+/** Posts each body to the intake bundle as API Gateway would, expecting 200 and one queued event each; their uuids. */
+async function queueThroughIntake(bodies: string[]): Promise<string[]> {
+  const intake = await lambda('intake', stackEnv('intake', posthog.url), 6_000);
+  const uuids: string[] = [];
+  for (const [n, body] of bodies.entries()) {
+    const outcome = await intake.invoke(httpApiEvent({ body, headers: bearer(TOKEN), requestId: `req-${n}` }));
+    const response = answer<Exclude<APIGatewayProxyResultV2, string>>(outcome, intake.logs());
+    expect(response.statusCode).toBe(200);
+    const parsed = JSON.parse(String(response.body)) as { status: string; queued: number; events: Array<{ uuid: string }> };
+    expect([parsed.status, parsed.queued]).toEqual(['ok', 1]);
+    uuids.push(parsed.events[0]?.uuid ?? '');
+  }
+  return uuids;
+}
+
+/** The SQS event the event source mapping would hand the forwarder for the next `count` messages. */
+async function sqsEvent(count: number): Promise<{ Records: SQSRecord[] }> {
+  const messages = await receive(sqs.queueUrl, count);
+  const { Attributes } = await sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: sqs.queueUrl, AttributeNames: ['QueueArn'] }));
+  return { Records: messages.map((message) => toSqsRecord(message, Attributes?.QueueArn ?? '')) };
+}
+
+/** What the event source mapping does with a ReportBatchItemFailures answer: deletes the records not reported. */
+async function deleteSucceeded(records: SQSRecord[], response: SQSBatchResponse): Promise<void> {
+  const entries = succeededRecords(records, response).map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle }));
+  if (entries.length > 0) await sqs.client.send(new DeleteMessageBatchCommand({ QueueUrl: sqs.queueUrl, Entries: entries }));
+}
+
 describe('the deployed bundles, invoked through the Lambda Runtime API', () => {
   it('are alone in their directory: index.cjs and its source map, no node_modules', () => {
     for (const root of Object.values(roots)) expect(readdirSync(root).sort()).toEqual(['index.cjs', 'index.cjs.map']);
   });
 
   it('carry events from an HTTP API request through the queue to PostHog, dead-lettering the one PostHog refuses', async () => {
-    const intake = await lambda('intake', stackEnv('intake', posthog.url), 6_000);
-    const uuids: string[] = [];
-    for (const n of [1, 2, 3]) {
-      const body = JSON.stringify({ event: 'artifact_test', distinct_id: `user-${n}`, properties: { n } });
-      const outcome = await intake.invoke(httpApiEvent({ body, headers: bearer(TOKEN), requestId: `req-${n}` }));
-      const response = answer<Exclude<APIGatewayProxyResultV2, string>>(outcome, intake.logs());
-      expect(response.statusCode).toBe(200);
-      const parsed = JSON.parse(String(response.body)) as { status: string; queued: number; events: Array<{ uuid: string }> };
-      expect([parsed.status, parsed.queued]).toEqual(['ok', 1]);
-      uuids.push(parsed.events[0]?.uuid ?? '');
-    }
+    const bodies = [1, 2, 3].map((n) => JSON.stringify({ event: 'artifact_test', distinct_id: `user-${n}`, properties: { n } }));
+    const uuids = await queueThroughIntake(bodies);
     const refused = uuids[1] ?? '';
     // PostHog refuses the whole request when one event is unparseable (docs/architecture.md, "PostHog: Responses").
     posthog.behave((request) => (uuidsIn(request).includes(refused) ? { status: 400, body: `invalid event ${refused}`, store: 0 } : {}));
 
-    const messages = await receive(sqs.queueUrl, 3);
-    const { Attributes } = await sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: sqs.queueUrl, AttributeNames: ['QueueArn'] }));
-    const Records = messages.map((message) => toSqsRecord(message, Attributes?.QueueArn ?? ''));
+    const event = await sqsEvent(3);
     const forwarder = await lambda('forwarder', stackEnv('forwarder', posthog.url), 30_000);
-    const response = answer<SQSBatchResponse>(await forwarder.invoke({ Records }), forwarder.logs());
+    const response = answer<SQSBatchResponse>(await forwarder.invoke(event), forwarder.logs());
 
-    // Delivered for good or dead-lettered: nothing handed back to the queue.
+    // Delivered for good or dead-lettered: nothing handed back to the queue, so the event source mapping deletes all.
     expect(response).toEqual({ batchItemFailures: [] });
+    await deleteSucceeded(event.Records, response);
     const delivered = posthog.events.map((event) => ({
       uuid: event.uuid,
       event: event.event,
@@ -139,6 +158,17 @@ describe('the deployed bundles, invoked through the Lambda Runtime API', () => {
     const [dead] = await receive(sqs.dlqUrl, 1);
     expect((JSON.parse(dead?.Body ?? '{}') as { uuid?: string }).uuid).toBe(refused);
   }, 60_000);
+
+  it('hand every record back when the deadline leaves no time to deliver (the context comes from the Runtime API)', async () => {
+    await queueThroughIntake([JSON.stringify({ event: 'artifact_test', distinct_id: 'user-late' })]);
+    const event = await sqsEvent(1);
+    const requestsBefore = posthog.requests.length;
+    // 2 s is less than the forwarder's 3 s safety margin: getRemainingTimeInMillis, from Lambda-Runtime-Deadline-Ms, says stop.
+    const forwarder = await lambda('forwarder', stackEnv('forwarder', posthog.url), 2_000);
+    const response = answer<SQSBatchResponse>(await forwarder.invoke(event), forwarder.logs());
+    expect(response).toEqual({ batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId })) });
+    expect(posthog.requests.length).toBe(requestsBefore);
+  });
 
   it('fail a cold start with a bad configuration at init, naming the variable', async () => {
     const { POSTHOG_HOST: _omitted, ...env } = stackEnv('intake', posthog.url);
