@@ -3,12 +3,13 @@ import type { SQSRecord } from 'aws-lambda';
 import type { DeadLetterReason } from './dead-letter.ts';
 import type { Delivery, DeliveryOutcome } from './deliver.ts';
 import { MESSAGE_ATTRIBUTES } from '../queue/message.ts';
+import { loggableAnswer } from '../posthog/answer.ts';
 import { type TraceKeys, traceKeys } from '../platform/trace-keys.ts';
 
 /**
  * The forwarder's lines about single events, with the trace keys (uuid, insert_id, distinct_id hash) and the times
  * `npx moengage-posthog trace` and the saved Logs Insights queries read (docs/operations.md, "Trace one event").
- * Never an event's values: PostHog's answer is the only text, cut short.
+ * Never an event's values: of PostHog's answer only its error class and length (shared/posthog/answer.ts).
  */
 export const DELIVERY_LOG = {
   delivered: 'events delivered',
@@ -16,8 +17,6 @@ export const DELIVERY_LOG = {
   deadLettered: 'event dead-lettered',
 } as const;
 
-/** PostHog's answer is logged cut to this length (the DLQ message attributes keep more). */
-const MAX_LOGGED_REASON_CHARS = 200;
 /** Delivered events per line: a CloudWatch Logs event holds at most 256 KB, and one entry takes about 190 bytes. */
 export const DELIVERED_PER_LINE = 500;
 
@@ -53,19 +52,19 @@ export function logRetry(
     message_id: record.messageId,
     ...eventFields(record, delivery),
     http_status: outcome.httpStatus,
-    reason: outcome.message.slice(0, MAX_LOGGED_REASON_CHARS),
+    reason: loggableAnswer(outcome.message).posthog_message,
     attempts: outcome.attempts,
   });
 }
 
 export function logDeadLetter(logger: Logger, record: SQSRecord, delivery: Delivery | undefined, reason: DeadLetterReason): void {
-  // `message` is a reserved key that Powertools drops: PostHog's answer goes under `posthog_message`, cut short.
+  // `message` is a reserved key that Powertools drops: PostHog's error class goes under `posthog_message`.
   logger.error(DELIVERY_LOG.deadLettered, {
     message_id: record.messageId,
     ...eventFields(record, delivery),
     reason: reason.reason,
     http_status: reason.httpStatus,
-    posthog_message: reason.message.slice(0, MAX_LOGGED_REASON_CHARS),
+    ...loggableAnswer(reason.message),
     attempts: reason.attempts,
   });
 }

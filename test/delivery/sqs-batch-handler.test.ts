@@ -249,7 +249,7 @@ describe('forwarder handler', () => {
 });
 
 describe('the dead-letter log line', () => {
-  it('keeps PostHog’s rejection text (Powertools drops a `message` key, so it travels as posthog_message)', async () => {
+  it('keeps the class of PostHog’s rejection, never its detail (Powertools drops a `message` key, so it travels as posthog_message)', async () => {
     const lines: string[] = [];
     const capture = ((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0) as typeof process.stdout.write;
     const [stdout, stderr, level] = [process.stdout.write, process.stderr.write, process.env.POWERTOOLS_LOG_LEVEL];
@@ -258,7 +258,10 @@ describe('the dead-letter log line', () => {
     process.env.POWERTOOLS_LOG_LEVEL = 'ERROR'; // test/support/env.ts silences every logger
     try {
       const logger = new Logger({ serviceName: 'forwarder-test' });
-      const f = setup(() => fail(400, 'rejected', { message: 'failed to parse request: invalid event' }), { logger });
+      const f = setup(
+        () => fail(400, 'rejected', { message: 'failed to parse request: invalid value: string "ann@example.com", expected u64' }),
+        { logger },
+      );
       await f.invoke([eventRecord(1)]);
     } finally {
       process.stdout.write = stdout;
@@ -270,7 +273,9 @@ describe('the dead-letter log line', () => {
       level: 'ERROR',
       reason: 'rejected',
       http_status: 400,
-      posthog_message: 'failed to parse request: invalid event',
+      posthog_message: 'failed to parse request',
+      posthog_message_chars: 78,
     });
+    expect(lines.join('')).not.toContain('ann@example.com');
   });
 });
