@@ -7,6 +7,8 @@ import type { FunctionName, Variant } from './cold-start.ts';
  */
 export const BEFORE = {
   commit: 'e13c322',
+  /** 1-minute load average while measured (other work shared the 2 cores). */
+  loadAverage: 4.2,
   rows: [
     { name: 'intake', variant: 'deployed', bundleBytes: 1_272_319, initMedianMs: 152.1 },
     { name: 'forwarder', variant: 'deployed', bundleBytes: 1_241_652, initMedianMs: 152.4 },

@@ -19,10 +19,11 @@ export function replaceColdStartSection(page: string, section: string): string {
 export async function benchColdStartSection(options: { imports: number; work: string; out: string }, progress: (line: string) => void) {
   const before = load();
   const coldStart = await benchColdStart({ imports: options.imports, dir: `${options.work}/bundles`, top: 8 }, progress);
-  const section = coldStartSection(coldStart, machineInfo().node).join('\n');
+  const after = load();
+  const section = coldStartSection(coldStart, machineInfo().node, { before, after }).join('\n');
   writeFileSync(options.out, replaceColdStartSection(readFileSync(options.out, 'utf8'), section));
   const t = coldStartTargets(coldStart.rows);
-  progress(`load average ${before.toFixed(2)} before, ${load().toFixed(2)} after; section 4 of ${options.out} rewritten`);
+  progress(`load average ${before.toFixed(2)} before, ${after.toFixed(2)} after; section 4 of ${options.out} rewritten`);
   progress(
     `targets: intake size ${t.intakeSize ? 'met' : 'missed'}, init ${t.intakeInit ? 'met' : 'missed'}; forwarder size ${t.forwarderSize ? 'met' : 'missed'}`,
   );

@@ -3,7 +3,7 @@ import { type BenchResults, COLD_START_TARGETS, coldStartTargets, kb, ms, yes } 
 import { fmt } from './stats.ts';
 
 /** §4: bundle size and init time of each function, built as the stack deploys it, next to the figures before issue 15. */
-export function coldStartSection(c: BenchResults['coldStart'], node: string): string[] {
+export function coldStartSection(c: BenchResults['coldStart'], node: string, load: { before: number; after: number }): string[] {
   const s = c.settings;
   const t = coldStartTargets(c.rows);
   const before = (name: string, variant: string) => BEFORE.rows.find((b) => b.name === name && b.variant === variant);
@@ -20,7 +20,8 @@ export function coldStartSection(c: BenchResults['coldStart'], node: string): st
     "same build with `@aws-sdk/*` left to the Lambda runtime's copy (NodejsFunction's default), resolved here from",
     `node_modules. Node here is ${node} on this CPU; Lambda runs Node.js 24 on Graviton, and its`,
     'init also includes starting the runtime, so read these as relative figures. "Before" is the build of commit',
-    `${BEFORE.commit}, measured the same way on this machine with Node.js v24.21.0 (bench/cold-start-before.ts).`,
+    `${BEFORE.commit}, measured the same way on this machine with Node.js v24.21.0 (bench/cold-start-before.ts) at a`,
+    `load average of ${fmt(BEFORE.loadAverage, 1)}; this run's was ${fmt(load.before, 1)} before and ${fmt(load.after, 1)} after (init times rise with load).`,
     '',
     `| Function | Build | Bundle | Before | Source map | Init (ms) | Before (ms) | Heaviest modules in the bundle |`,
     '|---|---|---:|---:|---:|---:|---:|---|',

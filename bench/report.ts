@@ -77,7 +77,7 @@ export function renderReport(r: BenchResults): string {
     ...forwardingSection(r, t),
     ...batchingSection(r.batching?.rows, r.batching?.delayMs ?? 0),
     ...endToEndSection(r, t),
-    ...coldStartSection(r.coldStart, r.machine.node),
+    ...coldStartSection(r.coldStart, r.machine.node, { before: r.loadBefore, after: r.loadAfter }),
     ...scaleSection(r),
   );
   if (r.recovery)
