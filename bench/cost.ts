@@ -31,8 +31,10 @@ export interface CostInputs {
   intakeLogBytesPerRequest: number;
   /** Measured: forwarder CPU per event, µs of one full core. */
   forwarderCpuMicrosPerEvent: number;
-  /** Bytes the forwarder writes to its log per invocation at the default level. */
+  /** Bytes the forwarder writes to its log per invocation at the default level, whatever its size. */
   forwarderLogBytesPerInvocation: number;
+  /** And per event it delivers (its INFO line per delivered event and the EMF latency value); default 0. */
+  forwarderLogBytesPerEvent?: number;
   /** Events per forwarder invocation at most (the event source's batch size). */
   eventsPerInvocation: number;
   /**
@@ -96,7 +98,11 @@ export function monthlyCost(inputs: CostInputs, eventsPerMonth: number, source: 
     sqs: ((requests * sendsPerRequest + receivesAndDeletes + IDLE_POLLS_PER_MONTH) / 1e6) * PRICES.sqsPerMillion,
     forwarder: lambdaUsd(invocations, forwarderMs, inputs.forwarderMemoryMb),
     logs:
-      ((requests * inputs.intakeLogBytesPerRequest + invocations * inputs.forwarderLogBytesPerInvocation) / 1e9) * LOG_PRICES.ingestPerGb,
+      ((requests * inputs.intakeLogBytesPerRequest +
+        invocations * inputs.forwarderLogBytesPerInvocation +
+        eventsPerMonth * (inputs.forwarderLogBytesPerEvent ?? 0)) /
+        1e9) *
+      LOG_PRICES.ingestPerGb,
   };
   const totalUsd = Object.values(items).reduce((sum, usd) => sum + usd, 0);
   const floor =
@@ -134,14 +140,17 @@ export interface MeasuredForCost {
   connectorMappingMicros: number;
   streamsMappingMicrosPerEvent: number;
   forwarderCpuMicrosPerEvent: number;
-  /** Measured by bench/batching.ts at the stack's batch size; without it, the intake's log per request stands in. */
-  forwarderLogBytesPerInvocation?: number | undefined;
+  /**
+   * Measured by bench/batching.ts at two batch sizes: the forwarder's log per invocation and per event (a straight
+   * line through both). Without it, the intake's log per request stands in for the invocation's.
+   */
+  forwarderLog?: { perInvocation: number; perEvent: number } | undefined;
 }
 
 /**
  * Cost inputs from measurements: a Streams request costs the connector request's overhead once, the mapping of each
  * event, and nine more SendMessageBatch calls, each priced as the connector request's CPU without its mapping.
- * The forwarder's log per invocation is measured at a full batch, so partly filled batches are priced high.
+ * The forwarder's log is priced per invocation and per event, from two measured batch sizes.
  */
 export const costInputs = (
   m: MeasuredForCost,
@@ -156,9 +165,20 @@ export const costInputs = (
     streamsIntakeCpuMicros: sendMicros + STREAMS_EVENTS_PER_REQUEST * m.streamsMappingMicrosPerEvent + extraSends * sendMicros,
     intakeLogBytesPerRequest: m.intakeLogBytesPerRequest,
     forwarderCpuMicrosPerEvent: m.forwarderCpuMicrosPerEvent,
-    forwarderLogBytesPerInvocation: m.forwarderLogBytesPerInvocation ?? m.intakeLogBytesPerRequest,
+    forwarderLogBytesPerInvocation: m.forwarderLog?.perInvocation ?? m.intakeLogBytesPerRequest,
+    forwarderLogBytesPerEvent: m.forwarderLog?.perEvent ?? 0,
     eventsPerInvocation,
     ...(batchingWindowSeconds === undefined ? {} : { batchingWindowSeconds }),
     ...sizing,
   };
 };
+
+/** The forwarder's log as a fixed part per invocation plus a part per event, through two measured batch sizes. */
+export function forwarderLogFit(
+  rows: readonly { batchSize: number; logBytesPerInvocation: number }[],
+): { perInvocation: number; perEvent: number } | undefined {
+  const [a, b] = [...rows].sort((x, y) => y.batchSize - x.batchSize);
+  if (!a || !b || a.batchSize === b.batchSize) return undefined;
+  const perEvent = (a.logBytesPerInvocation - b.logBytesPerInvocation) / (a.batchSize - b.batchSize);
+  return { perInvocation: Math.max(0, b.logBytesPerInvocation - perEvent * b.batchSize), perEvent };
+}

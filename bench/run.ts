@@ -5,7 +5,7 @@ import { benchColdStart } from './cold-start.ts';
 import { benchColdStartSection } from './cold-start-section.ts';
 import { benchEndToEnd } from './e2e.ts';
 import { benchForwarding } from './forwarding.ts';
-import { type CostInputs, costInputs } from './cost.ts';
+import { type CostInputs, costInputs, forwarderLogFit } from './cost.ts';
 import { renderCostSection } from './report-cost.ts';
 import { benchIntake } from './intake.ts';
 import { load, machineInfo } from './machine.ts';
@@ -143,7 +143,9 @@ const endToEnd = await benchEndToEnd(
   progress,
 );
 progress('   intake handler alone');
-const intake = await benchIntake({ requests: config.intakeRequests, concurrency: 10, runs: config.intakeRuns }, progress);
+// One request at a time, as a Lambda instance serves them: concurrent requests in one process would share
+// SendMessageBatch calls (shared/queue/event-queue.ts) and understate what the intake Lambda pays per request.
+const intake = await benchIntake({ requests: config.intakeRequests, concurrency: 1, runs: config.intakeRuns }, progress);
 progress('4/5 cold start');
 const coldStart = await benchColdStart({ imports: config.imports, dir: `${work}/bundles`, top: 8 }, progress);
 progress('5/5 recovery after an outage');
@@ -169,7 +171,7 @@ const cost = costInputs(
     connectorMappingMicros: microsOf('Connector, small'),
     streamsMappingMicrosPerEvent: microsOf('Streams batch'),
     forwarderCpuMicrosPerEvent: forwarderCpuMicros,
-    forwarderLogBytesPerInvocation: batching.find((b) => b.batchSize === QUEUE_SETTINGS.batchSize)?.logBytesPerInvocation,
+    forwarderLog: forwarderLogFit(batching.filter((b) => b.batchSize <= QUEUE_SETTINGS.batchSize)),
   },
   readStackSizing(),
   QUEUE_SETTINGS.batchSize,

@@ -1,4 +1,4 @@
-import { billedMs, type CostInputs, costTable, eventsPerInvocation, monthlyCost } from '../../bench/cost.ts';
+import { billedMs, type CostInputs, costTable, eventsPerInvocation, forwarderLogFit, monthlyCost } from '../../bench/cost.ts';
 import { renderCostTable } from '../../bench/report-cost.ts';
 
 /** Round figures, so each expected value below is worked out by hand in its comment. */
@@ -44,6 +44,30 @@ describe('eventsPerInvocation', () => {
     // 1 M invocations of 150 ms at 1 GB = 150,000 GB-s + $0.20, against 10,000 invocations: 1,500 GB-s + $0.002.
     expect(windowed.items.forwarder).toBeCloseTo(150_000 * GB_S + 0.2, 4);
     expect(full.items.forwarder).toBeCloseTo(1_500 * GB_S + 0.002, 4);
+  });
+});
+
+describe('forwarderLogFit', () => {
+  it('splits the log into a part per invocation and a part per event through two batch sizes', () => {
+    // 100 events → 17,789 bytes, 1,000 → 171,253: 153,464 / 900 = 170.52 per event, 17,789 − 17,052 = 737 fixed.
+    const fit = forwarderLogFit([
+      { batchSize: 100, logBytesPerInvocation: 17_789 },
+      { batchSize: 1_000, logBytesPerInvocation: 171_253 },
+    ]);
+    expect(fit?.perEvent).toBeCloseTo(170.52, 2);
+    expect(fit?.perInvocation).toBeCloseTo(737.4, 1);
+    expect(forwarderLogFit([{ batchSize: 100, logBytesPerInvocation: 1 }])).toBeUndefined();
+  });
+
+  it('prices per-event log bytes by events, not invocations: 1 M events × 1,000 bytes = 1 GB = $0.50', () => {
+    const base = monthlyCost({ ...INPUTS, forwarderLogBytesPerInvocation: 0, intakeLogBytesPerRequest: 0 }, 1e6, 'connector', 'apiGateway');
+    const perEvent = monthlyCost(
+      { ...INPUTS, forwarderLogBytesPerInvocation: 0, intakeLogBytesPerRequest: 0, forwarderLogBytesPerEvent: 1_000 },
+      1e6,
+      'connector',
+      'apiGateway',
+    );
+    expect(perEvent.items.logs - base.items.logs).toBeCloseTo(0.5, 6);
   });
 });
 
