@@ -7,6 +7,7 @@ import { QUEUE_SETTINGS } from '#shared/queue/settings';
 import { lambdaContext } from '../local/lambda-context.ts';
 import { cpuSecondsSince } from './stats.ts';
 import { BENCH_API_KEY } from './workload.ts';
+import { countStdoutBytes } from './stdout-bytes.ts';
 
 /**
  * One forwarding run in a fresh process (forked by bench/forwarding.ts): delivers the queued events in the
@@ -46,12 +47,7 @@ const events = (JSON.parse(readFileSync(file, 'utf8')) as PostHogEvent[]).slice(
 /** Records per invocation: the event source's batch size unless the batching bench (bench/batching.ts) sets one. */
 const batchSize = batchArg ? Number(batchArg) : QUEUE_SETTINGS.batchSize;
 let handlerCalls = 0;
-let logBytes = 0;
-const write = process.stdout.write.bind(process.stdout);
-process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-  logBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-  return write(chunk, ...rest);
-}) as typeof process.stdout.write;
+const logBytes = countStdoutBytes();
 
 async function viaForwarder(): Promise<() => Promise<number>> {
   Object.assign(process.env, {
@@ -190,7 +186,7 @@ const run =
       ? await viaPostHogNode(way === 'posthog-node-flush' ? RELAY_FLUSH_EVERY : undefined)
       : viaOnePostPerEvent(way === 'per-event-keepalive');
 const cpu0 = process.cpuUsage();
-const logBytes0 = logBytes;
+const logBytes0 = logBytes();
 const t0 = performance.now();
 const clientFailures = await run();
 const result: WorkerResult = {
@@ -200,6 +196,6 @@ const result: WorkerResult = {
   cpuSeconds: cpuSecondsSince(cpu0),
   clientFailures,
   invocations: handlerCalls,
-  logBytes: logBytes - logBytes0,
+  logBytes: logBytes() - logBytes0,
 };
 process.send?.(result, () => process.exit(0));

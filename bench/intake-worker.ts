@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { lambdaContext } from '../local/lambda-context.ts';
 import { spread } from './stats.ts';
 import { BENCH_API_KEY, smallConnectorBody } from './workload.ts';
+import { countStdoutBytes } from './stdout-bytes.ts';
 
 /**
  * The intake handler alone, in a fresh process (forked by bench/intake.ts): `functions/intake/handler.ts` called
@@ -33,13 +34,7 @@ Object.assign(process.env, {
   POWERTOOLS_METRICS_NAMESPACE: 'bench',
   POWERTOOLS_LOG_LEVEL: 'INFO',
 });
-// Counts what the function would log (Lambda's JSON format keeps Powertools' JSON lines as they are).
-let logBytes = 0;
-const write = process.stdout.write.bind(process.stdout);
-process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-  logBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-  return write(chunk, ...rest);
-}) as typeof process.stdout.write;
+const logBytes = countStdoutBytes();
 const { handler } = await import('../functions/intake/handler.ts');
 
 const event = (i: number): APIGatewayProxyEventV2 => ({
@@ -92,7 +87,7 @@ const used = process.cpuUsage(cpu0);
 // Log bytes one request at a time, as a Lambda instance serves them: concurrent requests in one process share the
 // Metrics buffer, so one EMF document can carry several requests' values and the concurrent count would be low.
 const sequential = Math.min(200, n);
-const logBytes1 = logBytes;
+const logBytes1 = logBytes();
 await drive(sequential, 1, 2_000_000);
 const sorted = [...latencies].sort((a, b) => a - b);
 const result: IntakeWorkerResult = {
@@ -102,6 +97,6 @@ const result: IntakeWorkerResult = {
   cpuMicrosPerRequest: (used.user + used.system) / n,
   p50: spread(latencies).median,
   p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0,
-  logBytesPerRequest: (logBytes - logBytes1) / sequential,
+  logBytesPerRequest: (logBytes() - logBytes1) / sequential,
 };
 process.send?.(result, () => process.exit(0));
