@@ -1,5 +1,5 @@
-import { fork } from 'node:child_process';
 import autocannon from 'autocannon';
+import { startRunnerProcess } from './e2e-runner-process.ts';
 import { startFakeProcess } from './fake-client.ts';
 import { type PacedRun, pacedLoad } from './paced-load.ts';
 import { type Spread, spread } from './stats.ts';
@@ -45,42 +45,17 @@ export interface EndToEndResult {
   serverCpuMicrosPerEvent: number;
 }
 
-type ServerMessage = { type: 'ready'; url: string; token: string } | { type: 'cpu'; seconds: number };
-
 /**
  * autocannon (this process) → the local runner (its own process) → the recording fake (a third process). Each
  * run is `seconds` of load; the uuids the intake reports as queued are checked against what the fake received.
  */
 export async function benchEndToEnd(options: EndToEndOptions, progress: (line: string) => void): Promise<EndToEndResult> {
   const fake = await startFakeProcess();
-  const server = fork(new URL('./e2e-server.ts', import.meta.url).pathname, [fake.url], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  server.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const next = <T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> =>
-    new Promise((resolve, reject) => {
-      const onMessage = (message: ServerMessage) => {
-        if (message.type !== type) return;
-        server.off('message', onMessage);
-        server.off('exit', onExit);
-        resolve(message as Extract<ServerMessage, { type: T }>);
-      };
-      const onExit = (code: number | null) => reject(new Error(`the local runner exited (code ${code}) before "${type}":\n${stderr}`));
-      server.on('message', onMessage);
-      server.once('exit', onExit);
-    });
-  const cpu = async (): Promise<number> => {
-    const reply = next('cpu');
-    server.send('cpu');
-    return (await reply).seconds;
-  };
+  const runner = startRunnerProcess(fake.url);
+  const cpu = runner.cpu;
 
   try {
-    const { url, token } = await next('ready');
+    const { url, token } = await runner.ready();
     const accepted = new Set<string>();
     const accept = (text: string) => {
       const reply = JSON.parse(text) as { events?: Array<{ uuid: string }> };
@@ -197,10 +172,7 @@ export async function benchEndToEnd(options: EndToEndOptions, progress: (line: s
       serverCpuMicrosPerEvent: counted > 0 ? (cpuSeconds / counted) * 1e6 : 0,
     };
   } finally {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.send('close');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-    if (server.exitCode === null) server.kill();
+    await runner.close();
     await fake.close();
   }
 }

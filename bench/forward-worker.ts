@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { encodeMessage } from '#shared/queue/message';
+import type { SQSEvent } from 'aws-lambda';
 import type { PostHogEvent } from '#shared/posthog/event';
 import { QUEUE_SETTINGS } from '#shared/queue/settings';
 import { lambdaContext } from '../local/lambda-context.ts';
+import { benchRecord } from './sqs-records.ts';
 import { cpuSecondsSince } from './stats.ts';
 import { BENCH_API_KEY } from './workload.ts';
 import { countStdoutBytes } from './stdout-bytes.ts';
@@ -66,29 +66,7 @@ async function viaForwarder(): Promise<() => Promise<number>> {
   // The SQS event source mapping's batches, built before the clock starts.
   const batches: SQSEvent[] = [];
   for (let i = 0; i < events.length; i += batchSize) {
-    const records = events.slice(i, i + batchSize).map((event, j): SQSRecord => {
-      const encoded = encodeMessage({ event, destination: url, origin: 'connector', receivedAt: '2026-11-23T12:00:00.000Z' });
-      const messageAttributes: SQSRecord['messageAttributes'] = {};
-      for (const [name, value] of Object.entries(encoded.attributes)) {
-        messageAttributes[name] = { dataType: 'String', stringValue: value.StringValue ?? '', stringListValues: [], binaryListValues: [] };
-      }
-      return {
-        messageId: `m-${i + j}`,
-        receiptHandle: `r-${i + j}`,
-        body: encoded.body,
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: '1795492800000',
-          SenderId: 'bench',
-          ApproximateFirstReceiveTimestamp: '1795492800000',
-        },
-        messageAttributes,
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:bench-events',
-        awsRegion: 'us-east-1',
-      };
-    });
+    const records = events.slice(i, i + batchSize).map((event, j) => benchRecord(event, url, i + j));
     batches.push({ Records: records });
   }
   return async () => {

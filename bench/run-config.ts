@@ -1,0 +1,52 @@
+import { RECOVERY_FULL } from './recovery.ts';
+
+/** Sizes for `npm run bench` (full) and `npm run bench:quick` (tiny, the CI smoke test). */
+export const benchConfig = (quick: boolean) =>
+  quick
+    ? {
+        mappingRuns: 5,
+        mappingRunMs: 40,
+        forwardEvents: 300,
+        forwardRuns: 1,
+        e2eRuns: 1,
+        e2eSeconds: 2,
+        e2eConnections: 10,
+        drainTimeoutMs: 20_000,
+        warmupSeconds: 1,
+        paced: { rate: 50, runs: 1, seconds: 1 },
+        rttEvents: 200,
+        rttRuns: 1,
+        intakeRequests: 200,
+        intakeRuns: 1,
+        imports: 2,
+        recovery: { events: 300, runs: 1, outageSeconds: 2 },
+        batchingSizes: [10, 100],
+        batchingEvents: 300,
+        batchingRuns: 1,
+      }
+    : {
+        mappingRuns: 5,
+        mappingRunMs: 1000,
+        forwardEvents: 50_000,
+        forwardRuns: 5,
+        e2eRuns: 5,
+        e2eSeconds: 4,
+        e2eConnections: 50,
+        drainTimeoutMs: 120_000,
+        warmupSeconds: 2,
+        paced: { rate: 200, runs: 5, seconds: 2 },
+        rttEvents: 5_000,
+        rttRuns: 5,
+        intakeRequests: 3000,
+        intakeRuns: 5,
+        imports: 20,
+        recovery: RECOVERY_FULL,
+        batchingSizes: [10, 100, 1000, 2500],
+        batchingEvents: 10_000,
+        batchingRuns: 3,
+      };
+
+export type BenchConfig = ReturnType<typeof benchConfig>;
+
+/** Round trip to PostHog's EU/US ingestion from a nearby AWS region is tens of ms; 20 ms is a modest stand-in. */
+export const RTT_MS = 20;
