@@ -61,9 +61,7 @@ export function createSqsEventQueue(deps: { sqs: SQSClient; queueUrl: string }):
     if (pending.length > 0) throw new QueueUnavailableError(`the queue refused ${pending.length} event(s) twice`);
   };
   let waiting: Pending[] = [];
-  const flush = async (): Promise<void> => {
-    const group = waiting;
-    waiting = [];
+  const flush = async (group: Pending[]): Promise<void> => {
     // Entry ids must be distinct within one SendMessageBatch call: number them across the group.
     const ownerOf = new Map<string | undefined, Pending>();
     const entries: SendMessageBatchRequestEntry[] = [];
@@ -103,11 +101,22 @@ export function createSqsEventQueue(deps: { sqs: SQSClient; queueUrl: string }):
     }
   };
 
+  // Every waiting enqueue settles even if the flush itself fails (nothing in it is expected to throw: SQS failures are
+  // settled results), so no request can wait forever on a promise nobody will settle.
+  const flushWaiting = () => {
+    const group = waiting;
+    waiting = [];
+    flush(group).catch((error: unknown) => {
+      for (const item of group)
+        item.done(new QueueUnavailableError('the events could not be sent to the queue', { total: item.entries.length, cause: error }));
+    });
+  };
+
   return {
     async enqueue(messages) {
       const encoded = messages.map(encodeMessage);
       await new Promise<void>((resolve, reject) => {
-        if (waiting.length === 0) setImmediate(() => void flush());
+        if (waiting.length === 0) setImmediate(flushWaiting);
         waiting.push({
           entries: encoded.map((m, i) => ({ Id: `m${i}`, MessageBody: m.body, MessageAttributes: m.attributes })),
           sizes: encoded.map(messageSize),
