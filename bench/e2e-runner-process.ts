@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { forkTs, nextMessage } from './processes.ts';
 
 type ServerMessage = { type: 'ready'; url: string; token: string } | { type: 'cpu'; seconds: number };
 
@@ -13,26 +13,9 @@ export interface RunnerProcess {
 }
 
 export const startRunnerProcess = (captureUrl: string): RunnerProcess => {
-  const server = fork(new URL('./e2e-server.ts', import.meta.url).pathname, [captureUrl], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  server.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const next = <T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> =>
-    new Promise((resolve, reject) => {
-      const onMessage = (message: ServerMessage) => {
-        if (message.type !== type) return;
-        server.off('message', onMessage);
-        server.off('exit', onExit);
-        resolve(message as Extract<ServerMessage, { type: T }>);
-      };
-      const onExit = (code: number | null) => reject(new Error(`the local runner exited (code ${code}) before "${type}":\n${stderr}`));
-      server.on('message', onMessage);
-      server.once('exit', onExit);
-    });
+  const server = forkTs('./e2e-server.ts', [captureUrl], { quiet: true });
+  const next = <T extends ServerMessage['type']>(type: T) =>
+    nextMessage<Extract<ServerMessage, { type: T }>>(server, `the local runner ("${type}")`, (m) => m.type === type, 600_000);
   return {
     ready: () => next('ready'),
     cpu: async () => {

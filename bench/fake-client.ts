@@ -1,4 +1,4 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { forkTs, nextMessage } from './processes.ts';
 import type { CaptureStats } from './fake-capture.ts';
 
 type Reply =
@@ -22,23 +22,9 @@ export interface FakeProcess {
 }
 
 export async function startFakeProcess(delayMs = 0): Promise<FakeProcess> {
-  const child: ChildProcess = fork(new URL('./fake-capture-process.ts', import.meta.url).pathname, [String(delayMs)], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const next = <T extends Reply['type']>(type: T): Promise<Extract<Reply, { type: T }>> =>
-    new Promise((resolve, reject) => {
-      const onMessage = (message: Reply) => {
-        if (message.type !== type) return;
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        resolve(message as Extract<Reply, { type: T }>);
-      };
-      const onExit = (code: number | null) =>
-        reject(new Error(`the fake PostHog process exited (code ${code}) before answering "${type}"`));
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-    });
+  const child = forkTs('./fake-capture-process.ts', [String(delayMs)]);
+  const next = <T extends Reply['type']>(type: T) =>
+    nextMessage<Extract<Reply, { type: T }>>(child, `the fake PostHog process ("${type}")`, (m) => m.type === type, 600_000);
   const ready = await next('ready');
   return {
     url: ready.url,

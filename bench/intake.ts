@@ -1,5 +1,5 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import type { IntakeWorkerResult } from './intake-worker.ts';
+import { forkTs, nextMessage } from './processes.ts';
 import { type Spread, spread } from './stats.ts';
 
 export interface IntakeResult {
@@ -14,21 +14,6 @@ export interface IntakeResult {
   logBytesPerRequest: number;
 }
 
-function forkTs(file: string, args: string[]): ChildProcess {
-  return fork(new URL(file, import.meta.url).pathname, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-}
-
-function firstMessage<T>(child: ChildProcess, what: string): Promise<T> {
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  return new Promise((resolve, reject) => {
-    child.once('message', (message) => resolve(message as T));
-    child.once('exit', (code) => reject(new Error(`${what} exited (code ${code}) without a result:\n${stderr}`)));
-  });
-}
-
 /**
  * The intake Lambda's own cost: its handler in a fresh process per run, queueing to fauxqs in another process.
  * Feeds the scale note with CPU per request that excludes the SQS emulator, the poller and the forwarder.
@@ -37,13 +22,20 @@ export async function benchIntake(
   options: { requests: number; concurrency: number; runs: number },
   progress: (line: string) => void,
 ): Promise<IntakeResult> {
-  const sqs = forkTs('./sqs-process.ts', []);
-  const { endpoint, queueUrl } = await firstMessage<{ endpoint: string; queueUrl: string }>(sqs, 'the SQS server process');
+  const sqs = forkTs('./sqs-process.ts', [], { quiet: true });
+  const { endpoint, queueUrl } = await nextMessage<{ endpoint: string; queueUrl: string }>(
+    sqs,
+    'the SQS server process',
+    () => true,
+    600_000,
+  );
   const results: IntakeWorkerResult[] = [];
   try {
     for (let run = 1; run <= options.runs; run++) {
-      const worker = forkTs('./intake-worker.ts', [endpoint, queueUrl, String(options.requests), String(options.concurrency)]);
-      const result = await firstMessage<IntakeWorkerResult>(worker, 'the intake worker');
+      const worker = forkTs('./intake-worker.ts', [endpoint, queueUrl, String(options.requests), String(options.concurrency)], {
+        quiet: true,
+      });
+      const result = await nextMessage<IntakeWorkerResult>(worker, 'the intake worker', () => true, 600_000);
       results.push(result);
       progress(
         `  intake run ${run}/${options.runs}: ${Math.round(result.cpuMicrosPerRequest)} µs CPU per request, ` +

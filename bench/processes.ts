@@ -2,9 +2,25 @@ import { type ChildProcess, fork } from 'node:child_process';
 
 /** Helpers for benchmarks that run their parts in processes of their own (forked with tsx and an IPC channel). */
 
-/** Forks a bench module next to this one; its stdout is ignored (the forwarder writes EMF there), stderr shown. */
-export const forkTs = (file: string, args: string[]): ChildProcess =>
-  fork(new URL(file, import.meta.url).pathname, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+/** What each forked process has written to stderr so far: quoted when it exits before answering. */
+const stderrOf = new WeakMap<ChildProcess, string>();
+
+/**
+ * Forks a bench module next to this one; its stdout is ignored (the forwarder writes EMF there), its stderr kept for
+ * `nextMessage`'s errors and shown unless `quiet`.
+ */
+export const forkTs = (file: string, args: string[], options: { quiet?: boolean } = {}): ChildProcess => {
+  const child = fork(new URL(file, import.meta.url).pathname, args, {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  stderrOf.set(child, '');
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderrOf.set(child, `${stderrOf.get(child) ?? ''}${chunk.toString('utf8')}`);
+    if (!options.quiet) process.stderr.write(chunk);
+  });
+  return child;
+};
 
 /** The first IPC message of `child` that `accept` takes, or an error naming what never came. */
 export function nextMessage<T>(child: ChildProcess, what: string, accept: (m: T) => boolean = () => true, timeoutMs = 120_000): Promise<T> {
@@ -13,7 +29,8 @@ export function nextMessage<T>(child: ChildProcess, what: string, accept: (m: T)
     const onMessage = (message: unknown) => {
       if (accept(message as T)) done(undefined, message as T);
     };
-    const onExit = (code: number | null) => done(new Error(`${what}: the process exited (code ${code}) first`));
+    const onExit = (code: number | null) =>
+      done(new Error(`${what}: the process exited (code ${code}) first${stderrOf.get(child) ? `:\n${stderrOf.get(child)}` : ''}`));
     const done = (error?: Error, value?: T) => {
       clearTimeout(timer);
       child.off('message', onMessage);
