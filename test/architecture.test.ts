@@ -64,6 +64,17 @@ describe('the house (docs/architecture.md, "What may import what")', () => {
     expect(cycles).toEqual([]);
   });
 
+  it('local/ imports nothing from cli/ (cli/ drives local/)', () => {
+    const local = files('local');
+    const wrong = local.flatMap((f) =>
+      importsOf(f)
+        .filter((d) => d.startsWith('cli/'))
+        .map((d) => `${f} → ${d}`),
+    );
+    expect(local.length).toBeGreaterThan(10);
+    expect(wrong).toEqual([]);
+  });
+
   it('keeps each Lambda handler thin: functions/ import shared/ only', () => {
     const handlers = files('functions');
     const wrong = handlers.flatMap((f) =>

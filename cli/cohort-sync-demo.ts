@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { runCohortSyncCommand } from '../cli/cohort-sync.ts';
+import { runCohortSyncCommand } from './cohort-sync.ts';
 import { syncIdOf } from '../shared/cohort-sync/plan.ts';
-import { startFakeMoEngage } from './cohort-sync-fakes/moengage.ts';
-import { type FakePerson, makePersons, startFakePostHogApi } from './cohort-sync-fakes/posthog-api.ts';
+import { startFakeMoEngage } from '../local/cohort-sync-fakes/moengage.ts';
+import { type FakePerson, makePersons, startFakePostHogApi } from '../local/cohort-sync-fakes/posthog-api.ts';
 
 const SYNC = { posthogProjectId: 1, cohortId: 42, moengageCohortName: 'PostHog - Power users', mode: 'dynamic' } as const;
 

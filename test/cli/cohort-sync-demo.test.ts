@@ -34,6 +34,6 @@ describe('npm run demo:cohort-sync', () => {
 
   it('is the command docs/cohort-sync.md documents', () => {
     const scripts = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts['demo:cohort-sync']).toBe('tsx local/cohort-sync-demo.ts');
+    expect(scripts['demo:cohort-sync']).toBe('tsx cli/cohort-sync-demo.ts');
   });
 });
