@@ -14,7 +14,6 @@ export interface MachineInfo {
 
 const PACKAGES = [
   'zod',
-  'undici',
   'posthog-node',
   '@posthog/core',
   '@aws-sdk/client-sqs',

@@ -1,8 +1,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { type CohortSyncConfig, loadCohortSyncConfig } from '#shared/cohort-sync/config';
 import { COHORT_SYNC_POOL, createRuntime, type RuntimeDeps } from '#shared/cohort-sync/runtime';
-import type { HttpTransport } from '#shared/lib/http-transport';
-import { createUndiciTransport, type UndiciTransport } from '#shared/lib/undici-transport';
+import type { HttpTransport, PooledTransport } from '#shared/lib/http-transport';
+import { createNodeHttpTransport } from '#shared/lib/node-http-transport';
 import { type RunTotals, runCohortSyncs } from '#shared/cohort-sync/sync';
 import { readSecretsManager } from '#shared/platform/secrets';
 import { LIB_VERSION } from '#shared/mapping/library';
@@ -41,7 +41,7 @@ export interface CohortSyncCommandDeps {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
-  /** The HTTP transport (tests); default: an undici pool closed when the command ends. */
+  /** The HTTP transport (tests); default: a node:http pool closed when the command ends. */
   send?: HttpTransport;
   s3?: S3Client;
   readSecret?: RuntimeDeps['readSecret'];
@@ -85,8 +85,8 @@ export async function runCohortSyncCommand(argv: readonly string[], deps: Cohort
   }
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const transport = deps.send ? undefined : createUndiciTransport({ ...COHORT_SYNC_POOL, keepAliveTimeoutMs: 10_000 });
-  const send = deps.send ?? (transport as UndiciTransport).send;
+  const transport = deps.send ? undefined : createNodeHttpTransport({ ...COHORT_SYNC_POOL, keepAliveTimeoutMs: 10_000 });
+  const send = deps.send ?? (transport as PooledTransport).send;
   const s3 = deps.s3 ?? (config.state && 'bucket' in config.state ? new S3Client({}) : undefined);
   const interval = deps.intervalMs ?? DYNAMIC_INTERVAL_MS;
   try {

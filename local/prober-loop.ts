@@ -5,7 +5,7 @@ import { USER_AGENT } from '#shared/mapping/library';
 import type { Config } from '#shared/platform/config';
 import { createLogger, createMetrics } from '#shared/platform/observability';
 import { createSecrets } from '#shared/platform/secrets';
-import { createUndiciTransport } from '#shared/lib/undici-transport';
+import { createNodeHttpTransport } from '#shared/lib/node-http-transport';
 import { POSTHOG_POOL, postRawBatch } from '#shared/posthog/capture-client';
 
 /**
@@ -22,7 +22,7 @@ export function startLocalProber(options: {
   onError: (error: unknown) => void;
 }): { stop(): Promise<void> } {
   const { config, sqs, queueUrl } = options;
-  const transport = createUndiciTransport(POSTHOG_POOL);
+  const transport = createNodeHttpTransport(POSTHOG_POOL);
   const client = { send: transport.send, timeoutMs: config.posthogTimeoutMs, userAgent: USER_AGENT };
   const secrets = createSecrets(config);
   const deps = {

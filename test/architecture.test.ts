@@ -88,10 +88,20 @@ describe('the house (docs/architecture.md, "What may import what")', () => {
 });
 
 describe('one HTTP client seam (docs/architecture.md, "What may import what")', () => {
-  it('imports undici in shared/lib/undici-transport.ts alone; everything else sends through an HttpTransport', () => {
-    const code = ['shared', 'functions', 'local', 'cli', 'infra'].flatMap((dir) => files(dir));
-    const importers = code.filter((f) => /from\s*['"]undici['"]|import\(\s*['"]undici['"]/.test(readFileSync(join(ROOT, f), 'utf8')));
-    expect(importers).toEqual(['shared/lib/undici-transport.ts']);
+  const text = (f: string) => readFileSync(join(ROOT, f), 'utf8');
+  const deployed = ['shared', 'functions'].flatMap((dir) => files(dir));
+
+  it("sends the deployed code's HTTP requests from shared/lib alone: node:http(s) pools there, fetch for ?verify=1", () => {
+    const nodeHttp = deployed.filter((f) => /from\s*['"]node:https?['"]|require\(\s*['"]node:https?['"]/.test(text(f)));
+    expect(nodeHttp).toEqual(['shared/lib/node-http-transport.ts']);
+    const fetchCalls = deployed.filter((f) => /(?<![\w.])fetch\(/.test(text(f)));
+    expect(fetchCalls).toEqual(['shared/lib/http-transport.ts']);
+  });
+
+  it("imports no undici anywhere: Node's http.Agent gives the pool control without its bundle weight", () => {
+    const code = ['shared', 'functions', 'local', 'cli', 'infra', 'bench', 'test'].flatMap((dir) => files(dir));
+    const importers = code.filter((f) => /from\s*['"]undici['"]|import\(\s*['"]undici['"]|require\(\s*['"]undici['"]/.test(text(f)));
+    expect(importers).toEqual([]);
   });
 });
 

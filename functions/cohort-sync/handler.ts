@@ -2,7 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { loadCohortSyncConfig } from '#shared/cohort-sync/config';
 import { COHORT_SYNC_POOL, createRuntime } from '#shared/cohort-sync/runtime';
-import { createUndiciTransport } from '#shared/lib/undici-transport';
+import { createNodeHttpTransport } from '#shared/lib/node-http-transport';
 import { type RunTotals, runCohortSyncs } from '#shared/cohort-sync/sync';
 import { count, createLogger, createMetrics, withLambdaContext } from '#shared/platform/observability';
 import { readSecretsManager } from '#shared/platform/secrets';
@@ -11,7 +11,7 @@ import { LIB_NAME, LIB_VERSION } from '#shared/mapping/library';
 const config = loadCohortSyncConfig();
 const logger = createLogger('cohort-sync');
 const metrics = createMetrics('cohort-sync');
-const { send } = createUndiciTransport(COHORT_SYNC_POOL);
+const { send } = createNodeHttpTransport(COHORT_SYNC_POOL);
 const s3 = new S3Client({});
 /** Time kept back at the end of an invocation to save state and publish metrics. */
 const SAFETY_MARGIN_MS = 60_000;

@@ -3,7 +3,7 @@ import { createDeadLetterQueue } from '#shared/delivery/dead-letter';
 import { createForwarderHandler } from '#shared/delivery/sqs-batch-handler';
 import { createLogger, createMetrics, withLambdaContext } from '#shared/platform/observability';
 import { CONNECT_TIMEOUT_MS, POSTHOG_POOL, postRawBatch } from '#shared/posthog/capture-client';
-import { createUndiciTransport } from '#shared/lib/undici-transport';
+import { createNodeHttpTransport } from '#shared/lib/node-http-transport';
 import { DEFAULT_RETRY } from '#shared/lib/retry-policy';
 import { createSecrets } from '#shared/platform/secrets';
 import { createSqsClient, LAMBDA_SQS_LIMITS } from '#shared/platform/sqs-client';
@@ -17,7 +17,7 @@ const config = loadConfig();
 if (!config.dlqUrl) throw new Error('invalid configuration: DLQ_URL is required');
 const sqs = createSqsClient(LAMBDA_SQS_LIMITS);
 // One keep-alive pool per container, reused across invocations.
-const { send } = createUndiciTransport({ ...POSTHOG_POOL, connectTimeoutMs: Math.min(CONNECT_TIMEOUT_MS, config.posthogTimeoutMs) });
+const { send } = createNodeHttpTransport({ ...POSTHOG_POOL, connectTimeoutMs: Math.min(CONNECT_TIMEOUT_MS, config.posthogTimeoutMs) });
 const client = { send, timeoutMs: config.posthogTimeoutMs, userAgent: USER_AGENT };
 const logger = createLogger('forwarder');
 const metrics = createMetrics('forwarder');

@@ -8,7 +8,7 @@ import { createLogger, createMetrics, withLambdaContext } from '#shared/platform
 import { createSecrets } from '#shared/platform/secrets';
 import { createSqsClient, LAMBDA_SQS_LIMITS } from '#shared/platform/sqs-client';
 import { POSTHOG_POOL, postRawBatch } from '#shared/posthog/capture-client';
-import { createUndiciTransport } from '#shared/lib/undici-transport';
+import { createNodeHttpTransport } from '#shared/lib/node-http-transport';
 
 const config = loadConfig();
 const { dlqUrl } = config;
@@ -17,7 +17,7 @@ if (!dlqUrl) throw new Error('invalid configuration: DLQ_URL is required');
 if (!esmId) throw new Error('invalid configuration: EVENT_SOURCE_MAPPING_ID is required');
 if (!queueArn) throw new Error('invalid configuration: QUEUE_ARN is required');
 const sqs = createSqsClient(LAMBDA_SQS_LIMITS);
-const client = { send: createUndiciTransport(POSTHOG_POOL).send, timeoutMs: config.posthogTimeoutMs, userAgent: USER_AGENT };
+const client = { send: createNodeHttpTransport(POSTHOG_POOL).send, timeoutMs: config.posthogTimeoutMs, userAgent: USER_AGENT };
 const secrets = createSecrets(config);
 const logger = createLogger('prober');
 const metrics = createMetrics('prober');

@@ -5,7 +5,7 @@ import type { RateLimiter } from './rate-limiter.ts';
 
 /** What the cohort-sync HTTP clients need, injected: no globals, no wall clock. */
 export interface HttpDeps {
-  /** Sends one request (an undici pool: functions/cohort-sync, cli/cohort-sync.ts). */
+  /** Sends one request (a node:http pool: functions/cohort-sync, cli/cohort-sync.ts). */
   send: HttpTransport;
   timeoutMs: number;
   retry: RetryPolicy;

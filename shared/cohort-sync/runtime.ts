@@ -1,6 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { HttpTransport } from '../lib/http-transport.ts';
-import type { PoolOptions } from '../lib/undici-transport.ts';
+import type { HttpTransport, PoolOptions } from '../lib/http-transport.ts';
 import type { RetryPolicy } from '../lib/retry-policy.ts';
 import { type CohortSync, type CohortSyncConfig, CohortSyncConfigError, parseSecret } from './config.ts';
 import { moengageBaseUrl } from './hosts.ts';

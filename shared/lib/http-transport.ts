@@ -19,10 +19,25 @@ export interface HttpAnswer {
 /**
  * Sends one request and reads the answer. Throws when no answer came (refused, reset, timed out): the error is one
  * `describeRequestFailure` (request-failure.ts) reads. Two implementations: `fetchTransport` (below, Node's built-in
- * fetch: no bundle weight, for the intake's rare `?verify=1`) and `createUndiciTransport` (undici-transport.ts: a
- * pool of bounded size and keep-alive, for the forwarder, prober and cohort sync).
+ * fetch: no pool of our own, for the intake's rare `?verify=1`) and `createNodeHttpTransport` (node-http-transport.ts:
+ * Node's `http.Agent`, a pool of bounded size with keep-alive, for the forwarder, prober and cohort sync).
  */
 export type HttpTransport = (request: HttpRequest) => Promise<HttpAnswer>;
+
+/** The pool of one client: at most `connections` sockets per origin, idle ones kept `keepAliveTimeoutMs`. */
+export interface PoolOptions {
+  connections: number;
+  keepAliveTimeoutMs: number;
+  /** A TCP/TLS connect slower than this fails at once; the request's own timeout still bounds the whole request. */
+  connectTimeoutMs: number;
+}
+
+/** A transport with its own pool, built once per container (module scope) and reused across invocations. */
+export interface PooledTransport {
+  send: HttpTransport;
+  /** Closes the pool's sockets (CLI and tests; a Lambda keeps its pool for the container's life). */
+  close(): Promise<void>;
+}
 
 /**
  * Node's built-in fetch (nodejs.org/api/globals.html#fetch), timed out by `AbortSignal.timeout`

@@ -1,18 +1,26 @@
-const UNDICI_TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+/**
+ * Timeouts other than the request's own: the connect timeout of the node:http pool (`connectTimeoutError`,
+ * node-http-transport.ts) and of the OS (both ETIMEDOUT), and the undici timeouts built-in fetch can report as cause.
+ */
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
-/** What went wrong with an HTTP request that got no response (undici or fetch error, or the AbortSignal timeout). */
+/**
+ * What went wrong with an HTTP request that got no response: a node:http error (ECONNREFUSED, ECONNRESET
+ * "socket hang up", the pool's ETIMEDOUT connect timeout), a fetch error, or the AbortSignal timeout.
+ */
 export interface RequestFailure {
   /** The request's own timeout (AbortSignal) fired. */
   aborted: boolean;
-  /** Any timeout: the AbortSignal, or undici's connect/headers/body timeouts. */
+  /** Any timeout: the AbortSignal, a connect timeout, or fetch's (undici's) headers/body timeouts. */
   timedOut: boolean;
-  /** undici's or the socket's error code, else the error's name (e.g. ECONNRESET, UND_ERR_SOCKET). */
+  /** The socket's or fetch's error code, else the error's name (e.g. ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET). */
   code: string;
   /** `timed out after N ms`, or `<code>: <message>`. */
   message: string;
 }
 
-type RequestError = Error & { code?: string; cause?: unknown };
+/** `code` is a string on Node's and undici's errors, but a number on a DOMException (23 on the TimeoutError). */
+type RequestError = Error & { code?: string | number; cause?: unknown };
 
 /**
  * Built-in fetch rejects with `TypeError: fetch failed` and the socket's or undici's error as its `cause`
@@ -24,10 +32,10 @@ const underlying = (error: RequestError): RequestError =>
 export function describeRequestFailure(error: unknown, timeoutMs: number): RequestFailure {
   const err = underlying(error as RequestError);
   const aborted = err.name === 'TimeoutError' || err.name === 'AbortError';
-  const code = err.code ?? err.name;
+  const code = typeof err.code === 'string' ? err.code : err.name;
   return {
     aborted,
-    timedOut: aborted || (err.code !== undefined && UNDICI_TIMEOUTS.has(err.code)),
+    timedOut: aborted || TIMEOUT_CODES.has(code),
     code,
     message: aborted ? `timed out after ${timeoutMs} ms` : `${code}: ${err.message}`,
   };

@@ -1,7 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { PostHogEvent } from './event.ts';
-import type { HttpTransport } from '../lib/http-transport.ts';
-import type { PoolOptions } from '../lib/undici-transport.ts';
+import type { HttpTransport, PoolOptions } from '../lib/http-transport.ts';
 import { describeRequestFailure } from '../lib/request-failure.ts';
 import { parseRetryAfter } from '../lib/retry-policy.ts';
 
@@ -33,7 +32,7 @@ export type SendResult =
     };
 
 export interface PostHogClientDeps {
-  /** Sends one request: an undici pool in the forwarder and prober, built-in fetch for the intake's `?verify=1`. */
+  /** Sends one request: a node:http pool in the forwarder and prober, built-in fetch for the intake's `?verify=1`. */
   send: HttpTransport;
   /** Whole-request timeout (connect, send, headers and body). */
   timeoutMs: number;
@@ -47,7 +46,7 @@ export const CONNECT_TIMEOUT_MS = 3_000;
 
 /**
  * The forwarder's and prober's pool: one per container, reused across invocations (build it at module scope with
- * `createUndiciTransport`), at most 16 sockets to PostHog, idle ones kept 30 s.
+ * `createNodeHttpTransport`), at most 16 sockets to PostHog, idle ones kept 30 s.
  */
 export const POSTHOG_POOL: PoolOptions = { connections: 16, keepAliveTimeoutMs: 30_000, connectTimeoutMs: CONNECT_TIMEOUT_MS };
 

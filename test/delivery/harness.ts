@@ -6,7 +6,7 @@ import { createDeadLetterQueue } from '#shared/delivery/dead-letter';
 import { createSqsEventQueue } from '#shared/queue/event-queue';
 import type { QueueMessage } from '#shared/queue/message';
 import { createForwarderHandler } from '#shared/delivery/sqs-batch-handler';
-import { createUndiciTransport } from '#shared/lib/undici-transport';
+import { createNodeHttpTransport } from '#shared/lib/node-http-transport';
 import { POSTHOG_POOL, postRawBatch } from '#shared/posthog/capture-client';
 import type { PostHogEvent } from '#shared/posthog/event';
 import type { RetryPolicy } from '#shared/lib/retry-policy';
@@ -93,7 +93,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.outage && { maxReceiveCount: options.outage.maxReceiveCount }),
   });
   const posthog = await startFakePostHog(options.behaviour);
-  const transport = createUndiciTransport({ ...POSTHOG_POOL, connectTimeoutMs: 1_000 });
+  const transport = createNodeHttpTransport({ ...POSTHOG_POOL, connectTimeoutMs: 1_000 });
   const client = { send: transport.send, timeoutMs: options.requestTimeoutMs ?? 1_000, userAgent: 'forwarder-test/1' };
   const realVisibility = createVisibilityController({ sqs: sqs.client, queueUrl: sqs.queueUrl });
   const visibility: Harness['visibility'] = [];

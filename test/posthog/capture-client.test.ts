@@ -1,5 +1,5 @@
 import { fetchTransport } from '#shared/lib/http-transport';
-import { createUndiciTransport } from '#shared/lib/undici-transport';
+import { createNodeHttpTransport } from '#shared/lib/node-http-transport';
 import { batchBody, classifyStatus, postBatch, postRawBatch, rawBatchBody } from '#shared/posthog/capture-client';
 import type { PostHogEvent } from '#shared/posthog/event';
 import { type FakePostHog, startFakePostHog } from '../support/fake-posthog.ts';
@@ -47,12 +47,12 @@ describe('rawBatchBody', () => {
   });
 });
 
-// The forwarder's undici pool and the intake's built-in fetch (`?verify=1`) must give the same outcomes.
-const pool = createUndiciTransport({ connections: 4, keepAliveTimeoutMs: 1_000, connectTimeoutMs: 1_000 });
+// The forwarder's node:http pool and the intake's built-in fetch (`?verify=1`) must give the same outcomes.
+const pool = createNodeHttpTransport({ connections: 4, keepAliveTimeoutMs: 1_000, connectTimeoutMs: 1_000 });
 afterAll(() => pool.close());
 
 describe.each([
-  ['an undici pool', pool.send],
+  ['a node:http pool', pool.send],
   ['built-in fetch', fetchTransport],
 ])('postBatch through %s', (_, send) => {
   let posthog: FakePostHog;

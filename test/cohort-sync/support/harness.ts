@@ -1,7 +1,8 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { loadCohortSyncConfig } from '#shared/cohort-sync/config';
 import { createRuntime, type Runtime } from '#shared/cohort-sync/runtime';
-import { createUndiciTransport, type UndiciTransport } from '#shared/lib/undici-transport';
+import type { PooledTransport } from '#shared/lib/http-transport';
+import { createNodeHttpTransport } from '#shared/lib/node-http-transport';
 import { type RunTotals, runCohortSyncs, type SyncOptions } from '#shared/cohort-sync/sync';
 import { createFakeClock, type FakeClock } from './clock.ts';
 import { type FakeMoEngage, startFakeMoEngage } from '../../../local/cohort-sync-fakes/moengage.ts';
@@ -14,7 +15,7 @@ export interface Harness {
   moengage: FakeMoEngage;
   s3: LocalS3;
   clock: FakeClock;
-  transport: UndiciTransport;
+  transport: PooledTransport;
   env(overrides?: Record<string, string>): Record<string, string>;
   runtime(overrides?: Record<string, string>): Promise<Runtime>;
   run(overrides?: Record<string, string>, options?: SyncOptions, tweak?: (runtime: Runtime) => void): Promise<RunTotals>;
@@ -31,7 +32,7 @@ export async function startHarness(): Promise<Harness> {
     startFakeMoEngage({ now: clock.now }),
     startLocalS3(),
   ]);
-  const transport = createUndiciTransport({ connections: 4, keepAliveTimeoutMs: 1_000, connectTimeoutMs: 2_000 });
+  const transport = createNodeHttpTransport({ connections: 4, keepAliveTimeoutMs: 1_000, connectTimeoutMs: 2_000 });
   const env = (overrides: Record<string, string> = {}) => ({
     POSTHOG_APP_HOST: posthog.url,
     COHORT_SYNCS: JSON.stringify([{ posthogProjectId: 1, cohortId: 7, moengageCohortName: 'Power users', mode: 'dynamic' }]),
