@@ -16,3 +16,11 @@ export const BEFORE = {
     { name: 'forwarder', variant: 'sdk-external', bundleBytes: 907_050, initMedianMs: 173.0 },
   ] satisfies { name: FunctionName; variant: Variant; bundleBytes: number; initMedianMs: number }[],
 };
+
+/**
+ * The deployed forwarder just before its PostHog pool moved from undici 8's `Agent` to Node's own `http.Agent`
+ * (shared/lib/node-http-transport.ts): the build of commit a6ffeed, measured on 2026-11-29 on this machine with
+ * Node.js v24.21.0 by the same code (`npx tsx bench/run.ts --cold-start`, 20 imports, load average 1.1) minutes
+ * before the run that measured the change.
+ */
+export const UNDICI_FORWARDER = { commit: 'a6ffeed', loadAverage: 1.1, bundleBytes: 1_106_781, undiciBytes: 738_000, initMedianMs: 105.0 };

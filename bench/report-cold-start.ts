@@ -1,4 +1,4 @@
-import { BEFORE } from './cold-start-before.ts';
+import { BEFORE, UNDICI_FORWARDER as U } from './cold-start-before.ts';
 import { type BenchResults, COLD_START_TARGETS, coldStartTargets, kb, ms, yes } from './results.ts';
 import { fmt } from './stats.ts';
 
@@ -7,8 +7,6 @@ export function coldStartSection(c: BenchResults['coldStart'], node: string, loa
   const s = c.settings;
   const t = coldStartTargets(c.rows);
   const before = (name: string, variant: string) => BEFORE.rows.find((b) => b.name === name && b.variant === variant);
-  const moduleBytes = (name: string, pkg: string) =>
-    c.rows.find((r) => r.name === name && r.variant === 'deployed')?.heaviest.find((h) => h.name === pkg)?.bytes ?? 0;
   return [
     '## 4. Cold start: bundle size and module initialisation',
     '',
@@ -38,9 +36,12 @@ export function coldStartSection(c: BenchResults['coldStart'], node: string, loa
     '',
     'What was done about the heaviest modules and the init time:',
     '',
-    '- **undici** is now only in the functions whose connection pool matters (forwarder, prober, cohort sync), imported',
-    "  by `shared/lib/undici-transport.ts` alone. The intake used it only for `?verify=1` (MoEngage's Test button); that",
-    "  now goes through Node's built-in `fetch` (`shared/lib/http-transport.ts`), so the intake carries no undici.",
+    "- **undici is gone.** The intake used it only for `?verify=1` (MoEngage's Test button): that goes through Node's",
+    '  built-in `fetch` (`shared/lib/http-transport.ts`). The forwarder, prober and cohort sync kept it for their bounded',
+    "  keep-alive pool; Node's own `http.Agent` gives the same control (`maxSockets`, keep-alive, idle timeout;",
+    '  `shared/lib/node-http-transport.ts`, figures in docs/architecture.md, "The HTTP transports"). With undici 8',
+    `  (commit ${U.commit}, load ${fmt(U.loadAverage, 1)}) the forwarder was ${kb(U.bundleBytes)} (undici ${kb(U.undiciBytes)}: both HTTP parsers, llhttp and milo,`,
+    `  each as SIMD and plain WebAssembly) and its init ${fmt(U.initMedianMs, 1)} ms; with \`http.Agent\` it is the deployed forwarder row above.`,
     "- **CommonJS instead of ESM**: an ES module import of `node:http` (the AWS SDK's HTTP handler has one) makes Node",
     "  evaluate `http`'s lazy WebSocket getters, which loads Node's own internal undici at every cold start",
     "  (nodejs/node#57649); `require()` does not. That was ~20 ms of the intake's init here.",
@@ -61,10 +62,8 @@ export function coldStartSection(c: BenchResults['coldStart'], node: string, loa
     '- The intake is mostly the AWS SDK (the SQS and Secrets Manager clients with @smithy/core) and zod. Reaching',
     '  300 kB needs more: leaving the SDK to the runtime (the sdk-external row, which runs an untested SDK version) or',
     "  zod's tree-shakable `zod/mini` for the schemas.",
-    `- The forwarder keeps undici (${kb(moduleBytes('forwarder', 'undici'))} in undici 8: both HTTP parsers, llhttp and milo, each`,
-    '  as SIMD and plain WebAssembly) for its bounded keep-alive pool reused across invocations',
-    '  (docs/architecture.md, "The house"); undici alone is about the 700 kB target. Node\'s built-in `fetch` (undici',
-    '  inside Node, no bundle weight) or `node:https` with a keep-alive agent would meet it, at the cost of that pool.',
+    `- The forwarder ${t.forwarderSize ? 'meets' : 'misses'} its target: it is now mostly the AWS SDK (the SQS and Secrets Manager clients with`,
+    '  @smithy/core) and zod, as the heaviest modules in its row show.',
     '',
   ];
 }

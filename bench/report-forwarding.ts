@@ -40,7 +40,7 @@ export function forwardingSection(r: BenchResults, t: Targets): string[] {
     `- **This forwarder**: the real \`functions/forwarder/handler.ts\` invoked with SQS event batches of ${fmt(QUEUE_SETTINGS.batchSize)} records`,
     `  (the stack's batch size), ${r.scale.inputs.forwarderMaxConcurrency} invocations at a time (the event source's maxConcurrency) in one process, which`,
     '  gives them one CPU and one keep-alive pool where Lambda would give each its own container; the same code path',
-    '  as in Lambda (parse, validate, group, gzip, undici keep-alive pool, partial batch response, EMF metrics).',
+    '  as in Lambda (parse, validate, group, gzip, keep-alive pool, partial batch response, EMF metrics).',
     '  fauxqs is **not** in this loop: in AWS the event source mapping polls and deletes, outside the function, so',
     "  the function's cost is what is measured here (the end-to-end benchmark below includes fauxqs).",
     '- **posthog-node 5, defaults**: a relay calling `capture()` per event (flushAt 20, ≤ 100 per request, gzip,',
