@@ -1,16 +1,28 @@
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type Socket } from 'node:net';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import type { PoolOptions } from '#shared/lib/http-transport';
 import { createNodeHttpTransport } from '#shared/lib/node-http-transport';
 import { describeRequestFailure } from '#shared/lib/request-failure';
 import { closeServer, listenOnLoopback } from '../../local/loopback.ts';
 
-/** A loopback server whose answer depends on the path; it records every connection it accepted. */
-async function startServer() {
+/**
+ * A self-signed certificate for 127.0.0.1, valid to 2126, made once with `openssl req -x509 -newkey ec -pkeyopt
+ * ec_paramgen_curve:prime256v1 -nodes -days 36500 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1`.
+ */
+const TLS = {
+  cert: readFileSync(new URL('../fixtures/tls/loopback.crt', import.meta.url), 'utf8'),
+  key: readFileSync(new URL('../fixtures/tls/loopback.key', import.meta.url), 'utf8'),
+};
+
+/** A loopback server (HTTPS with `secure`) whose answer depends on the path; it records every connection it accepted. */
+async function startServer(secure = false) {
   const connections: Socket[] = [];
   const stalled: ServerResponse[] = [];
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -36,12 +48,15 @@ async function startServer() {
         );
       };
       if (req.url === '/slow') setTimeout(answer, 50);
+      else if (req.url === '/late') setTimeout(answer, 200);
       else answer();
     });
-  });
-  server.on('connection', (socket: Socket) => connections.push(socket));
+  };
+  // An https.Server is an http.Server as far as listening and closing go.
+  const server = secure ? (createHttpsServer(TLS, handler) as unknown as Server) : createServer(handler);
+  server.on(secure ? 'secureConnection' : 'connection', (socket: Socket) => connections.push(socket));
   const url = await listenOnLoopback(server);
-  return { url, connections, close: () => closeServer(server) };
+  return { url: secure ? url.replace(/^http:/, 'https:') : url, connections, close: () => closeServer(server) };
 }
 
 const POOL: PoolOptions = { connections: 2, keepAliveTimeoutMs: 5_000, connectTimeoutMs: 1_000 };
@@ -190,6 +205,30 @@ describe('createNodeHttpTransport (node:http Agent pool)', () => {
       await pool.close();
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+});
+
+describe('createNodeHttpTransport once connected', () => {
+  const defaultCAs = getCACertificates('default');
+  beforeAll(() => setDefaultCACertificates([...defaultCAs, TLS.cert]));
+  afterAll(() => setDefaultCACertificates(defaultCAs));
+
+  it.each([
+    ['http', false],
+    ['https (TLS verified against the test certificate)', true],
+  ])('over %s, lets an answer take longer than connectTimeoutMs and reuses the connection', async (_, secure) => {
+    const server = await startServer(secure);
+    const pool = createNodeHttpTransport({ ...POOL, connectTimeoutMs: 50 });
+    try {
+      for (let i = 0; i < 2; i++) {
+        const answer = await pool.send({ method: 'POST', url: `${server.url}/late`, headers: {}, body: 'x', timeoutMs: 5_000 });
+        expect(answer.status).toBe(200);
+      }
+      expect(server.connections).toHaveLength(1);
+    } finally {
+      await pool.close();
+      await server.close();
     }
   });
 });
