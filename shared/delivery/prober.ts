@@ -6,6 +6,7 @@ import type { DeliverySwitch } from './delivery-switch.ts';
 import { afterProbe, DELIVERING, describeState, type OutageSettings, probeDue } from './outage.ts';
 import type { Requeue } from './requeue.ts';
 import { parseRecord } from './parse-record.ts';
+import { loggableAnswer } from '../posthog/answer.ts';
 import type { SendResult } from '../posthog/capture-client.ts';
 import { count, countWithDimension } from '../platform/observability.ts';
 
@@ -79,7 +80,7 @@ export async function probeOnce(deps: ProberDeps): Promise<ProbeVerdict> {
     return resume(deps, `PostHog answered the probe (it refused that one event with HTTP ${result.status})`);
   }
   const cause = result.kind === 'unauthorized' ? 'key_refused' : 'unreachable';
-  const message = result.status === undefined ? result.message : `HTTP ${result.status} ${result.message}`.slice(0, 200);
+  const message = result.status === undefined ? result.message : probeAnswer(result.status, result.message);
   const next = afterProbe(state, { ok: false, cause, message }, deps.now(), deps.settings);
   await deps.switch.write(next);
   if (Number(record.attributes.ApproximateReceiveCount) >= deps.maxReceiveCount - 1) {
@@ -98,4 +99,14 @@ async function resume(deps: ProberDeps, why: string): Promise<ProbeVerdict> {
   count(deps.metrics, 'DeliveryResumed');
   deps.logger.warn('delivery resumed', { why });
   return 'resumed';
+}
+
+/**
+ * What the breaker state keeps of PostHog's answer to a failed probe: the status and the answer's class only. The
+ * state is shown by `delivery status` and logged by the probe line, so it follows the log lines' rule (PostHog's
+ * detail can quote the event; ../posthog/answer.ts). An empty answer reads `HTTP 503` once, not twice.
+ */
+function probeAnswer(status: number, text: string): string {
+  const said = loggableAnswer(text).posthog_message;
+  return said === `HTTP ${status}` ? said : `HTTP ${status} ${said}`;
 }

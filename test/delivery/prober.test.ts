@@ -85,4 +85,27 @@ describe('probeOnce (one prober tick while PostHog is down)', () => {
     expect(await probeOnce(up.deps)).toBe('resumed');
     expect(up.seen).toMatchObject({ posts: 1, released: 0, removed: 1, enabled: [false, true] });
   });
+
+  it.each([
+    [
+      'a capture error with serde detail quoting the event',
+      'failed to parse request: invalid type: string "ann@example.com"',
+      503,
+      'HTTP 503 failed to parse request',
+    ],
+    [
+      'a JSON answer',
+      '{"type":"authentication_error","code":"invalid_api_key","detail":"key phc_secret is not valid"}',
+      401,
+      'HTTP 401 authentication_error/invalid_api_key',
+    ],
+    ['an HTML page', '<html><body>ann@example.com</body></html>', 502, 'HTTP 502 unrecognised answer'],
+    ['an empty answer (the client says "HTTP 503")', 'HTTP 503', 503, 'HTTP 503'],
+  ])("keeps only the class of PostHog's answer in the state delivery status shows: %s", async (_, text, status, lastError) => {
+    const kind = status === 401 ? 'unauthorized' : 'retryable';
+    const p = prober({ visible: 1, hidden: 0 }, { ok: false, kind, status, message: text, retryAfterMs: undefined } as SendResult);
+    expect(await probeOnce(p.deps)).toBe('still_paused');
+    expect(p.state()).toMatchObject({ status: 'paused', lastError });
+    expect(JSON.stringify(p.state())).not.toMatch(/ann@example|phc_secret/);
+  });
 });
