@@ -7,10 +7,38 @@ export interface CaptureRequest {
   bytes: number;
 }
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+/** A body longer than the reader's limit: reading stopped there, nothing of it is kept. */
+export class BodyTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`the request body is larger than ${maxBytes} bytes`);
+  }
+}
+
+/**
+ * The whole body of a request, or `BodyTooLargeError` as soon as it is known to exceed `maxBytes` (from its
+ * Content-Length before reading anything, else from the bytes received so far): the reader then stops taking data
+ * (the stream is paused) and drops what it had, so a sender cannot make the process hold more than `maxBytes`.
+ */
+export function readBody(req: IncomingMessage, maxBytes = Number.POSITIVE_INFINITY): Promise<Buffer> {
+  if (Number(req.headers['content-length']) > maxBytes) return Promise.reject(new BodyTooLargeError(maxBytes));
+  return new Promise((resolve, reject) => {
+    let chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.pause();
+      chunks = [];
+      reject(new BodyTooLargeError(maxBytes));
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
 }
 
 /**

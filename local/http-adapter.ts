@@ -1,7 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { readBody } from './capture-protocol.ts';
+import { BodyTooLargeError, readBody } from './capture-protocol.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { closeServer, listenOnLoopback } from './loopback.ts';
 
@@ -10,8 +11,19 @@ export type HttpApiHandler = (event: APIGatewayProxyEventV2, context: Context) =
 const INTAKE_TIMEOUT_MS = 6_000;
 
 const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml)|.*\+json)/i;
+/**
+ * The largest request body the deployed front takes: API Gateway HTTP API's payload quota is 10 MB (AWS API Gateway
+ * developer guide, "Amazon API Gateway quotas"; docs/deploy.md "Choosing the front"), so the intake never sees more.
+ * Locally the adapter reads bodies before anything checks the token, so the same cap bounds what a sender without
+ * one can make the process hold; beyond it the adapter answers 413 without calling the intake.
+ */
+export const FRONT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-/** Builds the event API Gateway HTTP API (payload 2.0) would send: lower-case headers, raw body, base64 for binary. */
+/**
+ * Builds the event API Gateway HTTP API (payload 2.0) would send: lower-case headers, raw body, base64 for binary.
+ * A text body that is not valid UTF-8 also travels base64, byte for byte: decoding it here would turn the invalid
+ * bytes into U+FFFD, and the intake's own strict decoder could no longer answer 400 `invalid_utf8`.
+ */
 export function toHttpApiEvent(req: IncomingMessage, body: Buffer, now: Date): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
@@ -21,7 +33,7 @@ export function toHttpApiEvent(req: IncomingMessage, body: Buffer, now: Date): A
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
   const contentType = headers['content-type'] ?? '';
-  const isText = body.length === 0 || contentType === '' || TEXT_TYPES.test(contentType);
+  const isText = body.length === 0 || ((contentType === '' || TEXT_TYPES.test(contentType)) && isUtf8(body));
   const method = (req.method ?? 'GET').toUpperCase();
   const event: APIGatewayProxyEventV2 = {
     version: '2.0',
@@ -64,7 +76,7 @@ export async function startHttpAdapter(
 ): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const server = createServer(async (req, res) => {
     try {
-      const body = await readBody(req);
+      const body = await readBody(req, FRONT_MAX_BODY_BYTES);
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (options.localRoutes && url.pathname.startsWith('/local/')) {
         const answer = options.localRoutes({ method: req.method ?? 'GET', url, authorization: req.headers.authorization });
@@ -75,6 +87,11 @@ export async function startHttpAdapter(
       const payload = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
       res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string> | undefined) }).end(payload);
     } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        // The front's own answer, before any token check; the connection closes so the rest is never read.
+        res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end('{"message":"Request Entity Too Large"}');
+        return;
+      }
       res
         .writeHead(500, { 'content-type': 'application/json' })
         .end(JSON.stringify({ status: 'error', message: (error as Error).message }));

@@ -1,0 +1,124 @@
+import { request } from 'node:http';
+import { FRONT_MAX_BODY_BYTES } from '../../local/http-adapter.ts';
+import { startLocalStack } from '../../local/runner.ts';
+import { startFakePostHog } from '../support/fake-posthog.ts';
+
+const TOKEN = 'local-token-123456';
+type Stack = Awaited<ReturnType<typeof startLocalStack>>;
+
+/** Sends raw bytes as a request body, with or without the token. */
+const post = (stack: Stack, body: Buffer, contentType: string, auth = true) =>
+  fetch(`${stack.url}/v1/connector`, {
+    method: 'POST',
+    headers: { 'content-type': contentType, ...(auth && { authorization: `Bearer ${TOKEN}` }) },
+    body,
+  });
+
+/**
+ * Streams 1 MiB chunks (chunked encoding, no end) until the server answers; resolves with the status and how many
+ * bytes had been written by then. Fails if `giveUpBytes` went out without an answer.
+ */
+function streamUntilAnswered(url: string, giveUpBytes: number): Promise<{ status: number; written: number }> {
+  return new Promise((resolve, reject) => {
+    const chunk = Buffer.alloc(1024 * 1024, 'a');
+    let written = 0;
+    let answered = false;
+    const req = request(`${url}/v1/connector`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      answered = true;
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, written });
+      req.destroy();
+    });
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    const pump = () => {
+      while (!answered && written < giveUpBytes) {
+        written += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+      if (!answered) reject(new Error(`no answer after ${written} bytes sent: the adapter kept reading`));
+    };
+    pump();
+  });
+}
+
+describe('the local HTTP adapter in front of the real intake (npm start)', () => {
+  let stack: Stack;
+  let posthog: Awaited<ReturnType<typeof startFakePostHog>>;
+  beforeAll(async () => {
+    posthog = await startFakePostHog();
+    stack = await startLocalStack({
+      env: { POSTHOG_HOST: posthog.url, POSTHOG_API_KEY: 'phc_local_test', WEBHOOK_TOKEN: TOKEN },
+      print: () => {},
+      accessLog: false,
+    });
+  });
+  afterAll(async () => {
+    await stack.stop();
+    await posthog.close();
+  });
+
+  it.each([
+    [
+      'JSON with a lone continuation byte',
+      'application/json',
+      Buffer.concat([Buffer.from('{"event":"e","distinct_id":"u'), Buffer.from([0x80]), Buffer.from('"}')]),
+    ],
+    [
+      'a form with an overlong encoding of "/"',
+      'application/x-www-form-urlencoded',
+      Buffer.concat([Buffer.from('event=e&distinct_id='), Buffer.from([0xc0, 0xaf])]),
+    ],
+    [
+      'text/plain cut inside a 4-byte character',
+      'text/plain',
+      Buffer.concat([Buffer.from('{"event":"e","distinct_id":"'), Buffer.from('😀').subarray(0, 3), Buffer.from('"}')]),
+    ],
+  ])('keeps invalid UTF-8 as bytes, so the intake answers 400 (invalid_utf8): %s', async (_, contentType, body) => {
+    const response = await post(stack, body, contentType);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ status: 'rejected', errors: [{ path: '(body)', message: 'is not valid UTF-8' }] });
+  });
+
+  it('passes valid UTF-8 (an emoji) as text, as before', async () => {
+    const response = await post(stack, Buffer.from('{"event":"e 😀","distinct_id":"u"}'), 'application/json');
+    expect(response.status).toBe(200);
+  });
+
+  it('answers 413 from the declared length alone, without the token and without reading the body', async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        `${stack.url}/v1/connector`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(FRONT_MAX_BODY_BYTES + 1) } },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => {
+            body += c.toString();
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.flushHeaders(); // headers only: not one byte of the 10 MiB body is sent
+    });
+    expect(answer).toEqual({ status: 413, body: '{"message":"Request Entity Too Large"}' });
+  });
+
+  it('stops reading an unauthenticated body of unknown length once it passes 10 MiB, and answers 413 while the sender still sends', async () => {
+    const { status, written } = await streamUntilAnswered(stack.url, 4 * FRONT_MAX_BODY_BYTES);
+    expect(status).toBe(413);
+    expect(written).toBeGreaterThan(FRONT_MAX_BODY_BYTES);
+    expect(written).toBeLessThan(4 * FRONT_MAX_BODY_BYTES);
+  });
+
+  it('still takes a body up to the cap to the intake, which answers with its own, smaller limit', async () => {
+    const body = Buffer.alloc(2 * 1024 * 1024, ' ');
+    const response = await post(stack, body, 'application/json');
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({
+      status: 'rejected',
+      errors: [{ path: '(body)', message: 'is 2097152 bytes; the limit is 1048576' }],
+    });
+  });
+});
