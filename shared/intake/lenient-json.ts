@@ -40,14 +40,15 @@ export function readLenientJson(text: string, strict: boolean): LenientJson {
   } catch {
     return refused(`likely cause: an unescaped quote (") in an attribute value. ${FIX}`);
   }
-  if (!onlyAdds(text, repairedText) || inventedKey(repaired, text)) {
+  if (!onlyAdds(text, repairedText) || inventedKey(repaired, keysWritten(text))) {
     return refused(
       `it cannot be repaired without dropping part of it (an attribute pasted without quotes, or an unescaped quote or backslash). ${FIX}`,
     );
   }
   const repairs: FieldIssue[] = [];
+  const sentEscaped = quotedContents(text);
   for (const [path, value] of stringLeaves(repaired, '')) {
-    if (!needsEscaping(value) || text.includes(JSON.stringify(value).slice(1, -1))) continue;
+    if (!needsEscaping(value) || sentEscaped.has(JSON.stringify(value).slice(1, -1))) continue;
     if (/"\s*[,:]\s*"/.test(value) || (value.split('"').length - 1) % 2 === 1) {
       return refused(
         `the value at ${path || '(body)'} holds an unescaped quote that could end it early: which fields were meant is ambiguous. ${FIX}`,
@@ -80,20 +81,50 @@ function onlyAdds(before: string, after: string): boolean {
 }
 
 /** A field name of the repaired value that the body never wrote in quotes (jsonrepair made it up from a value). */
-function inventedKey(value: unknown, text: string): boolean {
-  if (Array.isArray(value)) return value.some((item) => inventedKey(item, text));
+function inventedKey(value: unknown, written: ReadonlySet<string>): boolean {
+  if (Array.isArray(value)) return value.some((item) => inventedKey(item, written));
   if (typeof value !== 'object' || value === null) return false;
-  return Object.entries(value).some(
-    ([key, item]) => !(writtenAsKey(text, `"${key}"`) || writtenAsKey(text, `'${key}'`)) || inventedKey(item, text),
-  );
+  return Object.entries(value).some(([key, item]) => !written.has(key) || inventedKey(item, written));
 }
 
-/** Whether `quoted` occurs in the body followed by a colon (a field name, not words inside a value). */
-function writtenAsKey(text: string, quoted: string): boolean {
-  for (let at = text.indexOf(quoted); at !== -1; at = text.indexOf(quoted, at + 1)) {
-    if (/^\s*:/.test(text.slice(at + quoted.length, at + quoted.length + 16))) return true;
+/**
+ * Every name the body writes in quotes (`"name"` or `'name'`) followed by a colon: for each colon, the text between
+ * the quote before it and the previous quote of the same kind. One pass (searching the body for each key of the
+ * repaired value was quadratic on a body of many keys, issue 19): the backward searches of one quote kind never
+ * cover the same text twice.
+ */
+function keysWritten(text: string): Set<string> {
+  const keys = new Set<string>();
+  for (let colon = text.indexOf(':'); colon !== -1; colon = text.indexOf(':', colon + 1)) {
+    let close = colon - 1;
+    while (close >= 0 && /\s/.test(text[close] as string)) close--;
+    const quote = text[close];
+    if (quote !== '"' && quote !== "'") continue;
+    const open = text.lastIndexOf(quote, close - 1);
+    if (open >= 0) keys.add(text.slice(open + 1, close));
   }
-  return false;
+  return keys;
+}
+
+/**
+ * The text between each two consecutive unescaped `"` of the body, and between each two unescaped `'`: where a
+ * value sent correctly escaped stands whole. One pass, then a set lookup per value (searching the body for each
+ * value was quadratic on a body of many values, issue 19).
+ */
+function quotedContents(text: string): Set<string> {
+  const contents = new Set<string>();
+  const last: Record<string, number> = { '"': -1, "'": -1 };
+  let backslashes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if ((c === '"' || c === "'") && backslashes % 2 === 0) {
+      const open = last[c] as number;
+      if (open >= 0) contents.add(text.slice(open + 1, i));
+      last[c] = i;
+    }
+    backslashes = c === '\\' ? backslashes + 1 : 0;
+  }
+  return contents;
 }
 
 /** Whether JSON must escape something in the value: a `"`, a `\` or a control character (below U+0020). */
