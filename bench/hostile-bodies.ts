@@ -90,7 +90,7 @@ export const HOSTILE_BODIES: HostileBody[] = [
     path: '/v1/connector',
     contentType: 'application/json',
     body: (bytes) => {
-      const depth = Math.max(1, Math.floor((bytes - 60) / 2));
+      const depth = Math.max(1, Math.floor((bytes - 80) / 2));
       return `{${EVENT},"properties":{"deep":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
     },
   },
@@ -128,8 +128,8 @@ export const HOSTILE_BODIES: HostileBody[] = [
     path: '/v1/connector',
     contentType: 'application/json',
     body: (bytes) => {
-      const half = fill(bytes / 2, '', (i) => `${i === 0 ? '' : ','}"k"`, '');
-      const objects = fill(bytes / 2, '', (i) => `${i === 0 ? '' : ','}{"k":1}`, '');
+      const half = fill((bytes - 100) / 2, '', (i) => `${i === 0 ? '' : ','}"k"`, '');
+      const objects = fill((bytes - 100) / 2, '', (i) => `${i === 0 ? '' : ','}{"k":1}`, '');
       return `{${EVENT},"properties":{"tab":"a\tb","values":[${half}],"objects":[${objects}]}}`;
     },
   },
@@ -147,7 +147,7 @@ export const HOSTILE_BODIES: HostileBody[] = [
     contentType: 'application/json',
     body: (bytes) => {
       // As many events as fit, at most the 1,000 a batch may hold: larger events as the body grows.
-      const pad = 'x'.repeat(Math.max(0, Math.floor(bytes / 1000) - 70));
+      const pad = 'x'.repeat(Math.max(0, Math.floor(bytes / 1000) - 50));
       return fill(
         bytes,
         '{"batch":[',

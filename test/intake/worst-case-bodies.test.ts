@@ -1,6 +1,10 @@
 import fc from 'fast-check';
+import { handleIntake } from '#shared/intake/router';
 import { parseForm, parseMultipart, parseRequestBody } from '#shared/intake/request-body';
 import { templateProblem } from '#shared/mapping/template-hygiene';
+import { HOSTILE_BODIES } from '../../bench/hostile-bodies.ts';
+import { intakeDeps, TOKEN } from '../connector/support/intake-deps.ts';
+import { bearer, httpApiEvent } from '../support/events.ts';
 
 /**
  * The shapes issue 19 found super-linear, at the sizes that took 9-12 s before the fix. They check the answers;
@@ -31,6 +35,19 @@ describe('worst-case bodies give the right answer', () => {
     expect(parseMultipart(`--b\r\n${header}\r\n\r\nv\r\n--b--`, 'b')).toBeUndefined();
     const part = 'Content-Disposition: form-data; name="event"; filename="x"';
     expect(parseMultipart(`--b\r\n${part}\r\n\r\npurchase\r\n--b--`, 'b')).toEqual([['event', 'purchase']]);
+  });
+});
+
+describe('the worst-case body of each parser at the size limit (1 MiB) gets a named answer (200, 400 or 413), never a 5xx', () => {
+  it.each(HOSTILE_BODIES)('$parser: $shape', async (shape) => {
+    const deps = intakeDeps();
+    const body = shape.body(deps.config.maxBodyBytes);
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(deps.config.maxBodyBytes);
+    const event = httpApiEvent({ path: shape.path, body, headers: { ...bearer(TOKEN), 'content-type': shape.contentType } });
+    const response = await handleIntake(event, deps);
+    expect([200, 400, 413]).toContain(response.statusCode);
+    expect(JSON.parse(response.body)).toHaveProperty('status', response.statusCode === 200 ? 'ok' : 'rejected');
+    expect(deps.logger.lines).toHaveLength(1);
   });
 });
 
