@@ -103,7 +103,7 @@ export const HOSTILE_BODIES: HostileBody[] = [
   },
   {
     parser: 'unrendered-template check',
-    shape: 'values full of "{{" (64 KiB each)',
+    shape: 'values full of "{{" (up to 64 KiB each)',
     path: '/v1/connector',
     contentType: 'application/json',
     body: (bytes) => fill(bytes, `{${EVENT},"properties":{"p":"x"`, (i) => `,"p${i}":"${'{{'.repeat(valueChars(bytes) / 2)}"`, '}}'),

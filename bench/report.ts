@@ -2,6 +2,7 @@ import { batchingSection } from './report-batching.ts';
 import { coldStartSection } from './report-cold-start.ts';
 import { endToEndSection } from './report-e2e.ts';
 import { forwardingSection } from './report-forwarding.ts';
+import { parsersSection } from './report-parsers.ts';
 import { recoverySection } from './report-recovery.ts';
 import { scaleSection } from './report-scale.ts';
 import { type BenchResults, targets, yes } from './results.ts';
@@ -51,6 +52,7 @@ export function renderReport(r: BenchResults): string {
     'npm run bench:recovery # tsx bench/recovery-main.ts: §6 alone, replaces that section of docs/benchmarks.md',
     'npx tsx bench/run.ts --render .bench/results.json   # re-render this page from the saved figures',
     'npx tsx bench/run.ts --cold-start   # measure section 4 alone and rewrite it in place (about a minute)',
+    'npx tsx bench/run.ts --parsers      # measure section 7 alone and rewrite it in place (a few minutes)',
     '```',
     '',
     `Settings of this run: \`${JSON.stringify(r.config)}\``,
@@ -82,5 +84,7 @@ export function renderReport(r: BenchResults): string {
   );
   if (r.recovery)
     p(...recoverySection(r.recovery, { command: r.command, startedAt: r.startedAt, loadBefore: r.loadBefore, loadAfter: r.loadAfter }));
+  if (r.parsers)
+    p(...parsersSection(r.parsers, { command: r.command, startedAt: r.startedAt, loadBefore: r.loadBefore, loadAfter: r.loadAfter }));
   return `${out.join('\n')}\n`;
 }

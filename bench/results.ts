@@ -5,6 +5,7 @@ import type { ForwardingRow } from './forwarding.ts';
 import type { IntakeResult } from './intake.ts';
 import type { MachineInfo } from './machine.ts';
 import type { MappingCase } from './mapping.ts';
+import type { ParsersResult } from './parsers.ts';
 import type { RecoveryResult } from './recovery.ts';
 import type { ScaleEstimate } from './scale.ts';
 import { fmt, type Spread } from './stats.ts';
@@ -30,6 +31,8 @@ export interface BenchResults {
   recovery?: RecoveryResult;
   /** The forwarder over several batch sizes (bench/batching.ts); absent in older results. */
   batching?: { delayMs: number; rows: BatchingRow[] };
+  /** §7, each parser's worst-case bodies at the size limit (bench/parsers.ts); absent in older results. */
+  parsers?: ParsersResult;
 }
 
 /** Report formatting shared by the sections. */

@@ -8,6 +8,7 @@ import { benchForwarding } from './forwarding.ts';
 import { benchIntake } from './intake.ts';
 import { load, machineInfo } from './machine.ts';
 import { benchMapping } from './mapping.ts';
+import { benchParsers } from './parsers.ts';
 import { benchRecovery, RECOVERY_PROBE_SECONDS } from './recovery.ts';
 import type { BenchResults } from './report.ts';
 import { benchConfig, RTT_MS } from './run-config.ts';
@@ -26,9 +27,9 @@ export const runAll = async (
   mkdirSync(work, { recursive: true });
 
   progress(`bench${quick ? ' --quick' : ''}: ${JSON.stringify(config)}`);
-  progress('1/5 mapping');
+  progress('1/6 mapping');
   const mapping = benchMapping({ runs: config.mappingRuns, runMs: config.mappingRunMs }, progress);
-  progress('2/5 forwarding');
+  progress('2/6 forwarding');
   const forwarding = await benchForwarding({ events: config.forwardEvents, runs: config.forwardRuns, dir: work }, progress);
   progress(`   forwarding with a ${RTT_MS} ms answer delay (a stand-in for the round trip to PostHog)`);
   const forwardingRtt = await benchForwarding(
@@ -46,7 +47,7 @@ export const runAll = async (
     { sizes: config.batchingSizes, events: config.batchingEvents, runs: config.batchingRuns, dir: work, delayMs: RTT_MS },
     progress,
   );
-  progress('3/5 end to end');
+  progress('3/6 end to end');
   const endToEnd = await benchEndToEnd(
     {
       runs: config.e2eRuns,
@@ -62,13 +63,16 @@ export const runAll = async (
   // One request at a time, as a Lambda instance serves them: concurrent requests in one process would share
   // SendMessageBatch calls (shared/queue/event-queue.ts) and understate what the intake Lambda pays per request.
   const intake = await benchIntake({ requests: config.intakeRequests, concurrency: 1, runs: config.intakeRuns }, progress);
-  progress('4/5 cold start');
+  progress('4/6 cold start');
   const coldStart = await benchColdStart({ imports: config.imports, dir: `${work}/bundles`, top: 8 }, progress);
-  progress('5/5 recovery after an outage');
+  progress('5/6 recovery after an outage');
   const recovery = await benchRecovery(
     { ...config.recovery, probeSeconds: RECOVERY_PROBE_SECONDS, drainTimeoutMs: config.drainTimeoutMs },
     progress,
   );
+
+  progress('6/6 hostile bodies: the slowest body per parser at the size limit');
+  const parsers = await benchParsers(config.parsers, progress);
 
   const forwarderRow = forwarding.find((f) => f.way === 'forwarder');
   const forwarderCpuMicros = forwarderRow ? (forwarderRow.cpuSeconds.median / forwarderRow.events) * 1e6 : 0;
@@ -112,6 +116,7 @@ export const runAll = async (
     scale,
     recovery,
     batching: { delayMs: RTT_MS, rows: batching },
+    parsers,
   };
 
   return { results, cost };

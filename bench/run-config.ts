@@ -1,5 +1,8 @@
 import { RECOVERY_FULL } from './recovery.ts';
 
+/** §7: the default body limit (1 MiB) and the largest `maxBodyBytes` the front allows (10 MiB). */
+export const PARSERS_FULL = { limits: [1024 * 1024, 10 * 1024 * 1024], runs: 3 };
+
 /** Sizes for `npm run bench` (full) and `npm run bench:quick` (tiny, the CI smoke test). */
 export const benchConfig = (quick: boolean) =>
   quick
@@ -23,6 +26,7 @@ export const benchConfig = (quick: boolean) =>
         batchingSizes: [10, 100],
         batchingEvents: 300,
         batchingRuns: 1,
+        parsers: { limits: [64 * 1024], runs: 1 },
       }
     : {
         mappingRuns: 5,
@@ -44,6 +48,7 @@ export const benchConfig = (quick: boolean) =>
         batchingSizes: [10, 100, 1000, 2500],
         batchingEvents: 10_000,
         batchingRuns: 3,
+        parsers: PARSERS_FULL,
       };
 
 export type BenchConfig = ReturnType<typeof benchConfig>;

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { benchColdStartSection } from './cold-start-section.ts';
+import { benchParsersSection } from './parsers-section.ts';
 import type { CostInputs } from './cost.ts';
 import { renderCostSection } from './report-cost.ts';
 import { type BenchResults, renderReport, targets } from './report.ts';
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     work: { type: 'string' },
     render: { type: 'string' },
     'cold-start': { type: 'boolean', default: false },
+    parsers: { type: 'boolean', default: false },
   },
 });
 
@@ -41,6 +43,11 @@ if (values['cold-start']) {
     { imports: quick ? 2 : 20, work: values.work ?? `${ROOT}.bench`, out: values.out ?? `${ROOT}docs/benchmarks.md` },
     (line) => process.stdout.write(`${line}\n`),
   );
+  process.exit(0);
+}
+// `--parsers`: section 7 alone, rewritten in place (bench/parsers-section.ts).
+if (values.parsers) {
+  await benchParsersSection({ quick, out: values.out ?? `${ROOT}docs/benchmarks.md` }, (line) => process.stdout.write(`${line}\n`));
   process.exit(0);
 }
 // Scratch files and bundles; under the project so the bundles' external AWS SDK resolves from node_modules.

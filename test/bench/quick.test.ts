@@ -149,6 +149,7 @@ describe('npm run bench:quick (smoke: counts and zero loss, never timing)', () =
       '## 4. Cold start',
       '## 5. Scale note',
       '## 6. Recovery',
+      '## 7. Hostile bodies',
       '## Cost per million events',
     ]) {
       expect(report).toContain(heading);
@@ -163,6 +164,16 @@ describe('npm run bench:quick (smoke: counts and zero loss, never timing)', () =
     // Opening the breaker: at most one request per attempt of each concurrent invocation; then one probe per second
     // of the outage, plus the one that may fall into the seconds before it (bench/run.ts quick: a 2 s outage).
     expect(r?.requestsWhileDown).toBeLessThanOrEqual((r?.pollers ?? 0) * 3 + (r?.outageSeconds ?? 0) / (r?.probeSeconds ?? 1) + 2);
+  });
+
+  it("sends every parser's worst-case bodies at the quick limit: each a named answer, none a 5xx, one row per parser", () => {
+    const rows = results.parsers?.rows ?? [];
+    expect(rows.length).toBeGreaterThanOrEqual(16);
+    expect(rows.every((r) => [200, 400, 413].includes(r.status) && r.bytes <= (results.parsers?.limits[0] ?? 0))).toBe(true);
+    const parsers = new Set(rows.map((r) => r.parser));
+    expect(report.match(/^\| [^|]+ \| [^|]+ \|( [\d.,]+ KiB \|)? (200|400|413) \| [\d.,]+ \([\d.,]+–[\d.,]+\) \|$/gm)?.length).toBe(
+      parsers.size + rows.length,
+    );
   });
 
   it('measures the bytes the intake logs per accepted request', () => {
