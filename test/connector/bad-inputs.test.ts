@@ -429,6 +429,24 @@ const CORPUS: BadInput[] = [
     message: 'has 1001 keys',
     reason: 'invalid',
   },
+  // Issue 19: the lenient reader once searched the body for every key and every repaired value (quadratic); these
+  // bodies take its repair path and are then refused on their size (test/intake/linear-parsing.test.ts counts them).
+  {
+    name: '1001 properties written as a Python literal',
+    body: `{'event': 'purchase_completed', 'distinct_id': 'user-1', 'properties': {${Array.from({ length: 1001 }, (_, i) => `'p${i}': None`).join(', ')}}}`,
+    status: 400,
+    paths: ['properties'],
+    message: 'has 1001 keys',
+    reason: 'invalid',
+  },
+  {
+    name: '1001 properties each holding a raw tab',
+    body: `{"event":"purchase_completed","distinct_id":"user-1","properties":{${Array.from({ length: 1001 }, (_, i) => `"p${i}":"a\tb"`).join(',')}}}`,
+    status: 400,
+    paths: ['properties'],
+    message: 'has 1001 keys',
+    reason: 'invalid',
+  },
   {
     name: 'an unrendered property in strict mode',
     strict: true,

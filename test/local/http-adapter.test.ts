@@ -1,5 +1,7 @@
-import { request } from 'node:http';
-import { FRONT_MAX_BODY_BYTES } from '../../local/http-adapter.ts';
+import { type IncomingMessage, request } from 'node:http';
+import fc from 'fast-check';
+import { parseRequestBody } from '#shared/intake/request-body';
+import { FRONT_MAX_BODY_BYTES, toHttpApiEvent } from '../../local/http-adapter.ts';
 import { startLocalStack } from '../../local/runner.ts';
 import { startFakePostHog } from '../support/fake-posthog.ts';
 
@@ -127,5 +129,22 @@ describe('the local HTTP adapter in front of the real intake (npm start)', () =>
       status: 'rejected',
       errors: [{ path: '(body)', message: 'is 2097152 bytes; the limit is 1048576' }],
     });
+  });
+});
+
+describe('toHttpApiEvent hands the intake the bytes it was sent (fast-check, fixed seed)', () => {
+  const types = ['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=b', '', 'image/png'];
+  it('reads any body through the adapter as the intake reads the raw bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.constantFrom(...types), (bytes, contentType) => {
+        const body = Buffer.from(bytes);
+        const req = { url: '/v1/connector', method: 'POST', httpVersion: '1.1', headers: { 'content-type': contentType }, socket: {} };
+        const event = toHttpApiEvent(req as unknown as IncomingMessage, body, new Date(0));
+        const viaAdapter = parseRequestBody({ body: event.body, isBase64Encoded: event.isBase64Encoded ?? false, contentType }, 1024);
+        const direct = parseRequestBody({ body: body.toString('base64'), isBase64Encoded: true, contentType }, 1024);
+        expect(viaAdapter).toEqual(direct);
+      }),
+      { seed: 19, numRuns: 1_000 },
+    );
   });
 });
