@@ -22,6 +22,8 @@ export interface BundleSettings {
   alias: Record<string, string>;
   /** Packages left out of the bundle (none: the AWS SDK is bundled too). */
   external: string[];
+  /** Code appended to the bundle (the handler as a plain export). */
+  footer: string;
   nodeOptions: string;
 }
 
@@ -33,6 +35,7 @@ export function readBundleSettings(): BundleSettings {
     mainFields: [...BUNDLING.mainFields],
     alias: { ...LAMBDA_ALIASES },
     external: [...BUNDLING.externalModules],
+    footer: BUNDLING.footer,
     nodeOptions: NODE_OPTIONS,
   };
 }
@@ -138,6 +141,7 @@ export async function bundleFunction(name: FunctionName, dir: string, settings =
     outfile,
     external: variant === 'deployed' ? settings.external : ['@aws-sdk/*'],
     mainFields: settings.mainFields,
+    footer: { js: settings.footer },
     // sdk-external leaves @aws-sdk/* (the credential chain with it) to the runtime's copy: nothing to swap.
     ...(variant === 'deployed' ? { alias: settings.alias } : {}),
     metafile: true,

@@ -31,7 +31,7 @@ export class ForwarderStack extends Stack {
     const context: PipelineContext = {
       config,
       metricsNamespace: metricsNamespace(config.stage),
-      observability: { tracing: config.tracing, logLevel: config.logLevel },
+      observability: { tracing: config.tracing, tracingLayerArn: config.tracingLayerArn, logLevel: config.logLevel },
       ...createQueues(this, config.maxReceiveCount),
       ...createSecrets(this, config.stage),
     };

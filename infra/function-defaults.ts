@@ -1,9 +1,10 @@
 import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, LayerVersion, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { defaultOtelLayerArn, TRACING_ENVIRONMENT } from './tracing.ts';
 
 /** The Lambda runtime every function deploys on; tests and CI run on the same Node major (test/infra/runtime.test.ts). */
 export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
@@ -35,6 +36,9 @@ export const BUNDLING = {
   // Bundle the AWS SDK too (the default leaves @aws-sdk/* to the runtime's copy): the deployed code then runs the
   // exact SDK versions that package-lock.json pins and the tests ran, and starts faster (docs/benchmarks.md).
   externalModules: [],
+  // The handler as a plain, writable export (esbuild's CommonJS exports are getters): OpenTelemetry's Lambda
+  // instrumentation wraps it in place, which AWS's layer docs ask esbuild users to allow (aws-otel.github.io, Lambda JS).
+  footer: 'module.exports = { ...module.exports };',
   esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
 } satisfies BundlingOptions;
 
@@ -60,8 +64,13 @@ export interface ServiceFunctionProps {
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 export interface FunctionObservability {
-  /** X-Ray active tracing (`-c tracing=true`); off by default: it costs per trace and nothing reads it daily. */
+  /**
+   * Active tracing and AWS's OpenTelemetry layer (`-c tracing=true`, infra/tracing.ts); off by default: it costs per
+   * trace and nothing reads it daily.
+   */
   tracing: boolean;
+  /** The OpenTelemetry layer's ARN (`-c tracingLayerArn`); default: infra/tracing.ts' in the stack's region. */
+  tracingLayerArn?: string | undefined;
   /** The application log level (Lambda advanced logging controls → AWS_LAMBDA_LOG_LEVEL, read by Powertools). */
   logLevel: LogLevel;
 }
@@ -72,7 +81,7 @@ export const DEFAULT_OBSERVABILITY: FunctionObservability = { tracing: false, lo
  * A Lambda function with the shared defaults: Node.js 24 on arm64, a CommonJS bundle (minified, with a source map) of
  * only what functions/<name>/handler.ts imports, JSON logs in a log group of its own with a retention, Lambda's
  * advanced logging controls (the application level as set, platform lines at WARN only: no START/END/REPORT line
- * per invocation), X-Ray active tracing only when asked for, and a role of its own that may write only to that log
+ * per invocation), active tracing with AWS's OpenTelemetry layer only when asked for, and a role of its own that may write only to that log
  * group; callers grant the rest.
  */
 export class ServiceFunction extends Construct {
@@ -82,7 +91,7 @@ export class ServiceFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
-    const { tracing, logLevel } = props.observability ?? DEFAULT_OBSERVABILITY;
+    const { tracing, logLevel, tracingLayerArn } = props.observability ?? DEFAULT_OBSERVABILITY;
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
@@ -113,8 +122,10 @@ export class ServiceFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: props.name,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         POWERTOOLS_LOG_LEVEL: logLevel,
+        ...(tracing ? TRACING_ENVIRONMENT : {}),
         ...props.environment,
       },
+      ...(tracing ? { layers: [LayerVersion.fromLayerVersionArn(this, 'OpenTelemetry', tracingLayerArn ?? defaultOtelLayerArn())] } : {}),
       bundling: BUNDLING,
     });
     if (tracing) {

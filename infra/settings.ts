@@ -3,6 +3,7 @@ import { resolvePostHogHost } from '../shared/posthog/host.ts';
 import { envText } from '../shared/platform/env-settings.ts';
 import { ALARM_SETTINGS } from './alarm-settings.ts';
 import { FUNCTION_SETTINGS } from './function-settings.ts';
+import { LAYER_ARN } from './tracing.ts';
 import { booleanContext, type FunctionGroup, integer, type Setting, setting } from './setting.ts';
 
 /** CloudWatch Logs retention values (days) that CloudFormation accepts. */
@@ -69,7 +70,17 @@ const STACK_SETTINGS = {
   }),
   tracing: setting({
     schema: booleanContext.default(false),
-    meaning: 'X-Ray active tracing of every function. Off by default: traces cost $5 per million and nothing reads them day to day.',
+    meaning:
+      "Active tracing of every function with AWS's OpenTelemetry Lambda layer; the forwarder records each PostHog request as a span. Off by default: traces cost $5 per million and nothing reads them day to day.",
+  }),
+  tracingLayerArn: setting({
+    schema: z
+      .string()
+      .regex(LAYER_ARN, 'must be a Lambda layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)')
+      .optional(),
+    defaultText: "`AWSOpenTelemetryDistroJs` version 12 of account 615299751070 in the stack's region",
+    meaning:
+      'With `tracing=true`: the OpenTelemetry layer, for a region where AWS publishes another version or account (AWS\'s layer table; docs/deploy.md, "Logs and tracing").',
   }),
   apiAccessLog: setting({
     schema: booleanContext.default(false),

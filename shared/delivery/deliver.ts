@@ -2,6 +2,8 @@ import type { SendResult } from '../posthog/capture-client.ts';
 import type { PostHogEvent } from '../posthog/event.ts';
 import { packBySize } from '../lib/pack.ts';
 import { backoffDelay, type RetryPolicy } from '../lib/retry-policy.ts';
+import type { Tracer } from '@opentelemetry/api';
+import { deliveryTracer, traceRequest } from './request-span.ts';
 
 /** PostHog accepts 20 MB on /batch/; we stay at 5 MB of JSON per request (docs/architecture.md, "Delivery semantics"). */
 export const MAX_REQUEST_BYTES = 5 * 1024 * 1024;
@@ -43,6 +45,8 @@ export interface DeliverDeps {
   deadline: number;
   /** Sees every response (for metrics). */
   observe?(result: SendResult): void;
+  /** Records each request as a span (request-span.ts); default: OpenTelemetry's global tracer, a no-op unless traced. */
+  tracer?: Tracer;
 }
 
 /** Delivers every item and says what happened to each; items are grouped by destination and chunked by size. */
@@ -74,6 +78,8 @@ async function deliverChunk(
   carried: number,
 ): Promise<void> {
   const json = chunk.map((item) => item.json);
+  const jsonBytes = json.reduce((bytes, text) => bytes + Buffer.byteLength(text), 0);
+  const tracer = deps.tracer ?? deliveryTracer();
   let last: Extract<SendResult, { ok: false }> | undefined;
   const giveUp = (attempts: number, reason?: string): void => {
     const outcome: DeliveryOutcome = {
@@ -92,7 +98,8 @@ async function deliverChunk(
       giveUp(carried + attempt - 1, last ? `${last.message}; no time left in this invocation` : 'no time left in this invocation');
       return;
     }
-    const result = await deps.send(destination, json, Math.min(deps.requestTimeoutMs, timeLeft));
+    const facts = { destination, events: chunk.length, jsonBytes, attempt: carried + attempt };
+    const result = await traceRequest(tracer, facts, () => deps.send(destination, json, Math.min(deps.requestTimeoutMs, timeLeft)));
     deps.observe?.(result);
     if (result.ok) {
       for (const item of chunk) outcomes.set(item.id, { status: 'delivered', attempts: carried + attempt });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -127,6 +128,19 @@ async function deleteSucceeded(records: SQSRecord[], response: SQSBatchResponse)
 describe('the deployed bundles, invoked through the Lambda Runtime API', () => {
   it('are alone in their directory: index.cjs and its source map, no node_modules', () => {
     for (const root of Object.values(roots)) expect(readdirSync(root).sort()).toEqual(['index.cjs', 'index.cjs.map']);
+  });
+
+  it("export each handler as a plain, writable property, which OpenTelemetry's Lambda instrumentation wraps in place", () => {
+    // What the instrumentation needs (with -c tracing=true): the same check, in a fresh Node, on the loaded bundle.
+    const check = `const d = Object.getOwnPropertyDescriptor(require(process.argv[1]), 'handler');
+      process.stdout.write(JSON.stringify({ writable: d.writable, configurable: d.configurable, type: typeof d.value }));`;
+    for (const name of ['intake', 'forwarder'] as const) {
+      const out = execFileSync(process.execPath, ['-e', check, join(roots[name], 'index.cjs')], {
+        env: { ...stackEnv(name, posthog.url), PATH: process.env.PATH ?? '' },
+        encoding: 'utf8',
+      });
+      expect([name, JSON.parse(out)]).toEqual([name, { writable: true, configurable: true, type: 'function' }]);
+    }
   });
 
   it('carry events from an HTTP API request through the queue to PostHog, dead-lettering the one PostHog refuses', async () => {

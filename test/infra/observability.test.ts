@@ -23,6 +23,23 @@ describe('ForwarderStack with tracing, DEBUG logs and the access log turned on',
     }
   });
 
+  it("adds AWS's OpenTelemetry layer in the stack's region to every function, traces only (no Application Signals)", () => {
+    for (const [, r] of functions) {
+      expect(r.Properties.Layers).toEqual([
+        {
+          'Fn::Join': [
+            '',
+            ['arn:', { Ref: 'AWS::Partition' }, ':lambda:', { Ref: 'AWS::Region' }, ':615299751070:layer:AWSOpenTelemetryDistroJs:12'],
+          ],
+        },
+      ]);
+      expect((r.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+        AWS_LAMBDA_EXEC_WRAPPER: '/opt/otel-instrument',
+        OTEL_AWS_APPLICATION_SIGNALS_ENABLED: 'false',
+      });
+    }
+  });
+
   it('grants the X-Ray wildcard only to the traced functions’ roles, and only for xray: actions', () => {
     const wildcard = Object.values(resources)
       .filter((r) => r.Type === 'AWS::IAM::Policy')
@@ -45,5 +62,24 @@ describe('ForwarderStack with tracing, DEBUG logs and the access log turned on',
   it('passes cdk-nag: the X-Ray wildcard is acknowledged where it exists, and no access-log finding remains', () => {
     expect(() => app.synth()).not.toThrow();
     expect(new AwsSolutionsChecks().validateScope(app).violations).toEqual([]);
+  });
+});
+
+describe('-c tracingLayerArn', () => {
+  const arn = 'arn:aws:lambda:ap-east-1:888577020596:layer:AWSOpenTelemetryDistroJs:15';
+
+  it('replaces the default layer when tracing is on', () => {
+    const { stack } = buildStack({ tracing: 'true', tracingLayerArn: arn });
+    const functions = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as Resource[];
+    expect(functions.map((r) => r.Properties.Layers)).toEqual(functions.map(() => [arn]));
+  });
+
+  it('adds nothing while tracing is off (the default): no layer, no wrapper, no tracing config', () => {
+    const { stack } = buildStack({ tracingLayerArn: arn });
+    for (const r of Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as Resource[]) {
+      expect(r.Properties.Layers).toBeUndefined();
+      expect(JSON.stringify(r.Properties.Environment)).not.toContain('otel');
+      expect(r.Properties.TracingConfig).toBeUndefined();
+    }
   });
 });
