@@ -1,4 +1,4 @@
-import { ASSUMPTIONS, PRICES, QUOTAS, tiered } from './scale.ts';
+import { ASSUMPTIONS, filledBatch, PRICES, QUOTAS, type readStackSizing, tiered } from './scale.ts';
 
 /**
  * What the stack costs a month per million events, from the figures `npm run bench` measures. Pure: no clock, no
@@ -31,10 +31,10 @@ export interface CostInputs {
   intakeLogBytesPerRequest: number;
   /** Measured: forwarder CPU per event, µs of one full core. */
   forwarderCpuMicrosPerEvent: number;
-  /** Bytes the forwarder writes to its log per invocation at the default level, whatever its size. */
+  /** Measured: bytes the forwarder writes to its log per invocation at the default level, whatever its size. */
   forwarderLogBytesPerInvocation: number;
-  /** And per event it delivers (its INFO line per delivered event and the EMF latency value); default 0. */
-  forwarderLogBytesPerEvent?: number;
+  /** Measured: and per event it delivers (its entry in the "events delivered" INFO line, its EMF latency value). */
+  forwarderLogBytesPerEvent: number;
   /** Events per forwarder invocation at most (the event source's batch size). */
   eventsPerInvocation: number;
   /**
@@ -76,9 +76,7 @@ const lambdaUsd = (invocations: number, ms: number, memoryMb: number): number =>
 
 /** Events per forwarder invocation for a workload: the batch size, or what one batching window gathers if fewer. */
 export function eventsPerInvocation(inputs: CostInputs, eventsPerMonth: number): number {
-  if (inputs.batchingWindowSeconds === undefined) return inputs.eventsPerInvocation;
-  const perWindow = (eventsPerMonth / ASSUMPTIONS.secondsPerMonth) * inputs.batchingWindowSeconds;
-  return Math.min(inputs.eventsPerInvocation, Math.max(1, perWindow));
+  return filledBatch(eventsPerMonth / ASSUMPTIONS.secondsPerMonth, inputs.eventsPerInvocation, inputs.batchingWindowSeconds);
 }
 
 /** The monthly bill of the variable items for one workload; fixed monthly items (secrets, alarms, KMS) are left out. */
@@ -100,7 +98,7 @@ export function monthlyCost(inputs: CostInputs, eventsPerMonth: number, source: 
     logs:
       ((requests * inputs.intakeLogBytesPerRequest +
         invocations * inputs.forwarderLogBytesPerInvocation +
-        eventsPerMonth * (inputs.forwarderLogBytesPerEvent ?? 0)) /
+        eventsPerMonth * inputs.forwarderLogBytesPerEvent) /
         1e9) *
       LOG_PRICES.ingestPerGb,
   };
@@ -141,10 +139,11 @@ export interface MeasuredForCost {
   streamsMappingMicrosPerEvent: number;
   forwarderCpuMicrosPerEvent: number;
   /**
-   * Measured by bench/batching.ts at two batch sizes: the forwarder's log per invocation and per event (a straight
-   * line through both). Without it, the intake's log per request stands in for the invocation's.
+   * Measured by bench/batching.ts at two batch sizes, at the deployed INFO level: the forwarder's log per invocation
+   * (its EMF document) and per event (mostly its "events delivered" line, which names every delivered event), a
+   * straight line through both (forwarderLogFit).
    */
-  forwarderLog?: { perInvocation: number; perEvent: number } | undefined;
+  forwarderLog: { perInvocation: number; perEvent: number };
 }
 
 /**
@@ -152,12 +151,7 @@ export interface MeasuredForCost {
  * event, and nine more SendMessageBatch calls, each priced as the connector request's CPU without its mapping.
  * The forwarder's log is priced per invocation and per event, from two measured batch sizes.
  */
-export const costInputs = (
-  m: MeasuredForCost,
-  sizing: { intakeMemoryMb: number; forwarderMemoryMb: number },
-  eventsPerInvocation: number,
-  batchingWindowSeconds?: number,
-): CostInputs => {
+export const costInputs = (m: MeasuredForCost, sizing: ReturnType<typeof readStackSizing>): CostInputs => {
   const sendMicros = Math.max(0, m.intakeCpuMicros - m.connectorMappingMicros);
   const extraSends = Math.ceil(STREAMS_EVENTS_PER_REQUEST / SQS_ENTRIES_PER_CALL) - 1;
   return {
@@ -165,11 +159,12 @@ export const costInputs = (
     streamsIntakeCpuMicros: sendMicros + STREAMS_EVENTS_PER_REQUEST * m.streamsMappingMicrosPerEvent + extraSends * sendMicros,
     intakeLogBytesPerRequest: m.intakeLogBytesPerRequest,
     forwarderCpuMicrosPerEvent: m.forwarderCpuMicrosPerEvent,
-    forwarderLogBytesPerInvocation: m.forwarderLog?.perInvocation ?? m.intakeLogBytesPerRequest,
-    forwarderLogBytesPerEvent: m.forwarderLog?.perEvent ?? 0,
-    eventsPerInvocation,
-    ...(batchingWindowSeconds === undefined ? {} : { batchingWindowSeconds }),
-    ...sizing,
+    forwarderLogBytesPerInvocation: m.forwarderLog.perInvocation,
+    forwarderLogBytesPerEvent: m.forwarderLog.perEvent,
+    eventsPerInvocation: sizing.forwarderBatchSize,
+    batchingWindowSeconds: sizing.forwarderBatchingWindowSeconds,
+    intakeMemoryMb: sizing.intakeMemoryMb,
+    forwarderMemoryMb: sizing.forwarderMemoryMb,
   };
 };
 

@@ -28,9 +28,6 @@ export interface WorkerResult {
   logBytes: number;
 }
 
-/** The posthog-node relay flushes every 100 events (its own maxBatchSize; it drops events once 1,000 wait). */
-const RELAY_FLUSH_EVERY = 100;
-
 /** Concurrent requests of the one-request-per-event client (MoEngage sends connector requests in parallel). */
 export const PER_EVENT_CONCURRENCY = 50;
 
@@ -87,18 +84,24 @@ async function viaForwarder(): Promise<() => Promise<number>> {
   };
 }
 
+/**
+ * posthog-node as a relay. `flushEvery` undefined: its defaults (flushAt 20, maxBatchSize 100, maxQueueSize 10,000,
+ * flushInterval 5 s: @posthog/core posthog-core-stateless.js and posthog-node client.js, 5.70). With `flushEvery`:
+ * batches of that size, the forwarder's own (flushAt = maxBatchSize = maxQueueSize = flushEvery, so one request per
+ * batch, never a dropped event), and the relay awaits flush() after each batch it consumed, as it must before
+ * acknowledging a queue batch.
+ */
 async function viaPostHogNode(flushEvery: number | undefined): Promise<() => Promise<number>> {
   const { PostHog } = await import('posthog-node');
-  const client = new PostHog(BENCH_API_KEY, { host: url });
+  const batching = flushEvery === undefined ? {} : { flushAt: flushEvery, maxBatchSize: flushEvery, maxQueueSize: flushEvery };
+  const client = new PostHog(BENCH_API_KEY, { host: url, ...batching });
   let failures = 0;
   client.on('error', () => {
     failures += 1;
   });
   return async () => {
-    // A long-running relay: capture() per incoming event with the defaults (flushAt 20, maxBatchSize 100,
-    // maxQueueSize 1000, flushInterval 10 s); yielding to the event loop between events lets background flushes run.
-    // With `flushEvery`, the relay also awaits flush() after each batch it consumed (as one must before
-    // acknowledging a queue batch); without it, posthog-node drops the oldest events once 1,000 are waiting.
+    // A long-running relay: capture() per incoming event; yielding to the event loop between events lets background
+    // flushes run. Without `flushEvery`, posthog-node drops the oldest events once maxQueueSize are waiting.
     let n = 0;
     for (const e of events) {
       client.capture({
@@ -161,7 +164,7 @@ const run =
   way === 'forwarder'
     ? await viaForwarder()
     : way === 'posthog-node' || way === 'posthog-node-flush'
-      ? await viaPostHogNode(way === 'posthog-node-flush' ? RELAY_FLUSH_EVERY : undefined)
+      ? await viaPostHogNode(way === 'posthog-node-flush' ? batchSize : undefined)
       : viaOnePostPerEvent(way === 'per-event-keepalive');
 const cpu0 = process.cpuUsage();
 const logBytes0 = logBytes();

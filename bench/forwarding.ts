@@ -15,7 +15,11 @@ export const WAYS: Array<{ way: Way; label: string; share: number }> = [
     share: 1,
   },
   { way: 'posthog-node', label: 'posthog-node 5, defaults: capture() per event', share: 1 },
-  { way: 'posthog-node-flush', label: 'posthog-node 5, defaults + await flush() every 100 events', share: 1 },
+  {
+    way: 'posthog-node-flush',
+    label: `posthog-node 5, batches of ${QUEUE_SETTINGS.batchSize} (flushAt = maxBatchSize) + await flush() every ${QUEUE_SETTINGS.batchSize} events`,
+    share: 1,
+  },
   { way: 'per-event-keepalive', label: 'One POST /capture/ per event, 50 in parallel, keep-alive on', share: 1 },
   { way: 'per-event-new-connection', label: 'One POST /capture/ per event, 50 in parallel, new connection each', share: 0.1 },
 ];

@@ -37,7 +37,7 @@ export function renderCostSection(inputs: CostInputs): string {
     'items — secrets, alarms, dashboard, KMS key — left out; a function URL costs nothing beyond the function).',
     `Measured: intake CPU ${Math.round(inputs.intakeCpuMicros)} µs per connector request (a Streams request of 100 events,`,
     `derived: ${Math.round(inputs.streamsIntakeCpuMicros)} µs), ${Math.round(inputs.intakeLogBytesPerRequest)} log bytes per intake request at the default level,`,
-    `forwarder CPU ${inputs.forwarderCpuMicrosPerEvent.toFixed(1)} µs per event, log ${Math.round(inputs.forwarderLogBytesPerInvocation)} bytes per invocation + ${Math.round(inputs.forwarderLogBytesPerEvent ?? 0)} per event, invocations of at most`,
+    `forwarder CPU ${inputs.forwarderCpuMicrosPerEvent.toFixed(1)} µs per event, log ${Math.round(inputs.forwarderLogBytesPerInvocation)} bytes per invocation + ${Math.round(inputs.forwarderLogBytesPerEvent)} per event, invocations of at most`,
     `${inputs.eventsPerInvocation} events${inputs.batchingWindowSeconds === undefined ? '' : ` or what one ${inputs.batchingWindowSeconds} s batching window gathers at the workload's average rate, if fewer`}. Assumed (bench/scale.ts):`,
     '10 ms SQS round trip per intake request, 150 ms PostHog answer per batch, a Lambda core as fast as one here.',
     `At 100 M connector events a month, per million: API Gateway $${target('apiGateway')}, function URL $${target('functionUrl')}.`,

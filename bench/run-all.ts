@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { QUEUE_SETTINGS } from '../shared/queue/settings.ts';
 import { benchBatching } from './batching.ts';
 import { benchColdStart } from './cold-start.ts';
 import { type CostInputs, costInputs, forwarderLogFit } from './cost.ts';
@@ -76,12 +75,17 @@ export const runAll = async (
 
   const forwarderRow = forwarding.find((f) => f.way === 'forwarder');
   const forwarderCpuMicros = forwarderRow ? (forwarderRow.cpuSeconds.median / forwarderRow.events) * 1e6 : 0;
+  const sizing = readStackSizing();
   const scale = estimateScale({
     requestsPerMinute: 200_000,
     intakeCpuMicros: intake.cpuMicrosPerRequest.median,
     forwarderCpuMicros,
-    ...readStackSizing(),
+    ...sizing,
   });
+  // The forwarder's log per invocation and per event, through the two largest measured batch sizes up to the stack's.
+  const forwarderLog = forwarderLogFit(batching.filter((b) => b.batchSize <= sizing.forwarderBatchSize));
+  if (!forwarderLog)
+    throw new Error('bench: the forwarder batch-size section measured fewer than two batch sizes, so its log cannot be priced');
 
   const microsOf = (prefix: string) => mapping.find((m) => m.name.startsWith(prefix))?.microsPerEvent ?? 0;
   const cost = costInputs(
@@ -91,11 +95,9 @@ export const runAll = async (
       connectorMappingMicros: microsOf('Connector, small'),
       streamsMappingMicrosPerEvent: microsOf('Streams batch'),
       forwarderCpuMicrosPerEvent: forwarderCpuMicros,
-      forwarderLog: forwarderLogFit(batching.filter((b) => b.batchSize <= QUEUE_SETTINGS.batchSize)),
+      forwarderLog,
     },
-    readStackSizing(),
-    QUEUE_SETTINGS.batchSize,
-    QUEUE_SETTINGS.batchingWindowSeconds,
+    sizing,
   );
 
   const results: BenchResults = {

@@ -34,10 +34,12 @@ export const QUOTAS = {
 export const ASSUMPTIONS = {
   /** Round trip of one SendMessageBatch from Lambda to SQS in the same region. */
   sqsSendMs: 10,
-  /** Time PostHog takes to answer one gzip /batch/ of 100 events over TLS from the same continent. */
+  /**
+   * Time PostHog takes to answer the gzip /batch/ request of one forwarder invocation over TLS from the same
+   * continent, taken as the same for any batch up to the stack's (1,000 small events: about 1 MB of JSON, a fifth of
+   * that gzipped).
+   */
   posthogBatchMs: 150,
-  /** Events per forwarder invocation at high rate (the SQS batch size; the batching window fills it). */
-  eventsPerInvocation: 100,
   /** A Graviton core in Lambda is taken to be as fast as one core of this machine. */
   coreSpeedRatio: 1,
   secondsPerMonth: 30 * 24 * 3600,
@@ -52,6 +54,9 @@ export interface ScaleInputs {
   intakeMemoryMb: number;
   forwarderMemoryMb: number;
   forwarderMaxConcurrency: number;
+  /** The event source's records per invocation and batching window, as the stack deploys them. */
+  forwarderBatchSize: number;
+  forwarderBatchingWindowSeconds: number;
 }
 
 export interface ScaleEstimate {
@@ -60,6 +65,8 @@ export interface ScaleEstimate {
   intake: { durationMs: number; concurrency: number; gbSecondsPerMonth: number };
   forwarder: {
     durationMs: number;
+    /** Events per invocation at this rate: the batch size, or what one batching window gathers if fewer. */
+    eventsPerInvocation: number;
     invocationsPerSecond: number;
     concurrency: number;
     maxEventsPerSecond: number;
@@ -82,12 +89,28 @@ export function tiered(quantity: number, tiers: ReadonlyArray<{ upTo: number; us
   return cost;
 }
 
-/** The memory sizes and the event source's maxConcurrency default, from the stack itself, so the model follows infra. */
+/**
+ * Events per forwarder invocation at a steady rate: the event source gathers records for at most the batching
+ * window and passes at most the batch size per call (BatchSize, MaximumBatchingWindowInSeconds in
+ * https://docs.aws.amazon.com/lambda/latest/dg/API_EventSourceMappingConfiguration.html), so a batch holds what one
+ * window gathers at that rate (taking them all to land in one batch), never more than the batch size nor less than one.
+ */
+export function filledBatch(eventsPerSecond: number, batchSize: number, windowSeconds: number | undefined): number {
+  if (windowSeconds === undefined) return batchSize;
+  return Math.min(batchSize, Math.max(1, eventsPerSecond * windowSeconds));
+}
+
+/**
+ * The memory sizes, the event source's batch size and window and its maxConcurrency default, from the stack itself
+ * (infra/pipeline-functions.ts SIZING, infra/config.ts DEFAULTS), so the model follows infra.
+ */
 export function readStackSizing() {
   return {
     intakeMemoryMb: SIZING.intake.memoryMb,
     forwarderMemoryMb: SIZING.forwarder.memoryMb,
     forwarderMaxConcurrency: DEFAULTS.maxConcurrency,
+    forwarderBatchSize: SIZING.forwarder.batchSize,
+    forwarderBatchingWindowSeconds: SIZING.forwarder.batchingWindowSeconds,
   };
 }
 
@@ -101,7 +124,7 @@ export function estimateScale(inputs: ScaleInputs): ScaleEstimate {
   const intakeConcurrency = rps * (intakeMs / 1000);
   const intakeGbS = rps * month * (Math.ceil(intakeMs) / 1000) * (inputs.intakeMemoryMb / 1024);
 
-  const batch = ASSUMPTIONS.eventsPerInvocation;
+  const batch = filledBatch(rps, inputs.forwarderBatchSize, inputs.forwarderBatchingWindowSeconds);
   const forwarderCpuMs = (inputs.forwarderCpuMicros * batch) / 1000 / vcpu(inputs.forwarderMemoryMb);
   const forwarderMs = forwarderCpuMs + ASSUMPTIONS.posthogBatchMs;
   const invocations = rps / batch;
@@ -123,6 +146,7 @@ export function estimateScale(inputs: ScaleInputs): ScaleEstimate {
     intake: { durationMs: intakeMs, concurrency: intakeConcurrency, gbSecondsPerMonth: intakeGbS },
     forwarder: {
       durationMs: forwarderMs,
+      eventsPerInvocation: batch,
       invocationsPerSecond: invocations,
       concurrency: forwarderConcurrency,
       maxEventsPerSecond: forwarderMax,

@@ -12,7 +12,13 @@ import type { EventQueues, StageSecrets } from './storage.ts';
 export const SIZING = {
   intake: { memoryMb: 512, timeoutSeconds: 6, posthogTimeoutMs: 4_000 },
   // The forwarder's PostHog timeout is a setting (posthogTimeoutMs, infra/function-settings.ts).
-  forwarder: { memoryMb: 512, timeoutSeconds: QUEUE_SETTINGS.forwarderTimeoutSeconds },
+  forwarder: {
+    memoryMb: 512,
+    timeoutSeconds: QUEUE_SETTINGS.forwarderTimeoutSeconds,
+    /** The SQS event source's records per invocation and batching window (shared with the local runner). */
+    batchSize: QUEUE_SETTINGS.batchSize,
+    batchingWindowSeconds: QUEUE_SETTINGS.batchingWindowSeconds,
+  },
 } as const;
 
 /** What every pipeline function shares: the stage's settings, where its metrics and logs go, its queues and secrets. */
@@ -88,8 +94,8 @@ export function createForwarder(scope: Construct, context: PipelineContext): For
   queue.grantSendMessages(fn.role);
   fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:ListQueueTags', 'sqs:TagQueue'], resources: [queue.queueArn] }));
   const eventSource = new SqsEventSource(queue, {
-    batchSize: QUEUE_SETTINGS.batchSize,
-    maxBatchingWindow: Duration.seconds(QUEUE_SETTINGS.batchingWindowSeconds),
+    batchSize: SIZING.forwarder.batchSize,
+    maxBatchingWindow: Duration.seconds(SIZING.forwarder.batchingWindowSeconds),
     reportBatchItemFailures: true,
     maxConcurrency: config.maxConcurrency,
   });

@@ -8,6 +8,7 @@ const INPUTS: CostInputs = {
   intakeLogBytesPerRequest: 500,
   forwarderCpuMicrosPerEvent: 0, // 0 + 150 ms PostHog wait = 150 ms per invocation
   forwarderLogBytesPerInvocation: 1_000,
+  forwarderLogBytesPerEvent: 0,
   eventsPerInvocation: 100,
   intakeMemoryMb: 2_048,
   forwarderMemoryMb: 1_024,

@@ -34,9 +34,11 @@ describe('bench helpers', () => {
       ...readStackSizing(),
     });
     expect(estimate.requestsPerSecond).toBe(1000);
-    // With no CPU cost the durations are the assumed round trips: 10 ms per intake call, 150 ms per 100-event batch.
+    // With no CPU cost the durations are the assumed round trips: 10 ms per intake call, 150 ms per batch. At 1,000
+    // events/s a 5 s window gathers 5,000, so batches are full (1,000): one invocation a second, 0.15 busy.
+    expect(estimate.forwarder.eventsPerInvocation).toBe(1000);
     expect(estimate.intake.concurrency).toBeCloseTo(10);
-    expect(estimate.forwarder.concurrency).toBeCloseTo(1.5);
+    expect(estimate.forwarder.concurrency).toBeCloseTo(0.15);
     expect(estimate.monthlyUsd.total).toBeCloseTo(estimate.monthlyUsd.apiGateway + estimate.monthlyUsd.lambda + estimate.monthlyUsd.sqs);
   });
 });

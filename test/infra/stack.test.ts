@@ -253,6 +253,8 @@ describe('ForwarderStack (defaults)', () => {
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         ScalingConfig: { MaximumConcurrency: 5 },
       });
+      // What the bench's scale and cost models read (bench/scale.ts readStackSizing) is what is deployed.
+      expect(SIZING.forwarder).toMatchObject({ batchSize: 1000, batchingWindowSeconds: 5 });
     });
   });
 
