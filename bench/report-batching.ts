@@ -1,4 +1,5 @@
 import type { BatchingRow } from './batching.ts';
+import { forwarderLogFit } from './cost.ts';
 import { QUEUE_SETTINGS } from '../shared/queue/settings.ts';
 import { fmt, fmtSpread } from './stats.ts';
 
@@ -23,8 +24,18 @@ export function batchingSection(rows: readonly BatchingRow[] | undefined, delayM
     ),
     '',
     '"Log bytes per invocation" is what the forwarder writes to its log at INFO: one EMF document per invocation,',
-    "which grows with the batch because it carries each event's delivery latency. A Lambda invocation receives at most",
-    '6 MB of records and PostHog accepts 20 MB per /batch/ request; the forwarder sends at most 5 MB per request.',
+    'which carries each event\'s delivery latency, and the "events delivered" line naming every delivered event (its',
+    `uuid, insert_id, distinct_id hash, received time; docs/operations.md, "Trace one event").${logFitText(rows)} A Lambda invocation`,
+    'receives at most 6 MB of records and PostHog accepts 20 MB per /batch/ request; the forwarder sends at most 5 MB',
+    'per request.',
     '',
   ];
+}
+
+/** The straight line through the two largest measured sizes up to the stack's: what the cost table prices. */
+function logFitText(rows: readonly BatchingRow[]): string {
+  const fit = forwarderLogFit(rows.filter((r) => r.batchSize <= QUEUE_SETTINGS.batchSize));
+  return fit
+    ? ` That is ${fmt(fit.perInvocation)} bytes per invocation + ${fmt(fit.perEvent)} per event, the figures the cost table below prices.`
+    : '';
 }
