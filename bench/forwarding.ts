@@ -7,17 +7,19 @@ import { type Spread, spread } from './stats.ts';
 import { queuedEvents } from './workload.ts';
 import { QUEUE_SETTINGS } from '../shared/queue/settings.ts';
 
+const BATCH = QUEUE_SETTINGS.batchSize.toLocaleString('en-US');
+
 /** `share`: the part of the events a way delivers (the slowest way gets a tenth, to keep the run short). */
 export const WAYS: Array<{ way: Way; label: string; share: number }> = [
   {
     way: 'forwarder',
-    label: `This forwarder: SQS batches of ${QUEUE_SETTINGS.batchSize} → /batch/, gzip, keep-alive, ${readStackSizing().forwarderMaxConcurrency} invocations at a time`,
+    label: `This forwarder: SQS batches of ${BATCH} → /batch/, gzip, keep-alive, ${readStackSizing().forwarderMaxConcurrency} invocations at a time`,
     share: 1,
   },
   { way: 'posthog-node', label: 'posthog-node 5, defaults: capture() per event', share: 1 },
   {
     way: 'posthog-node-flush',
-    label: `posthog-node 5, batches of ${QUEUE_SETTINGS.batchSize} (flushAt = maxBatchSize) + await flush() every ${QUEUE_SETTINGS.batchSize} events`,
+    label: `posthog-node 5, batches of ${BATCH} (flushAt = maxBatchSize) + await flush() every ${BATCH} events`,
     share: 1,
   },
   { way: 'per-event-keepalive', label: 'One POST /capture/ per event, 50 in parallel, keep-alive on', share: 1 },
