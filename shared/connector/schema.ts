@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../lib/zod-mini.ts';
 
 const Properties = z.record(z.string(), z.unknown(), {
   error: 'must be a JSON object of property names to values (in a form body, send properties.<name> fields)',
@@ -14,17 +15,17 @@ export const ConnectorEventSchema = z.looseObject({
   event: z.string({
     error: (issue) => (issue.input === undefined ? 'is required: the PostHog event name, e.g. "purchase_completed"' : 'must be a string'),
   }),
-  distinct_id: z.unknown().optional(),
-  properties: Properties.optional(),
-  timestamp: z.union([z.string(), z.number()], { error: 'must be an ISO 8601 date-time string or an epoch number' }).optional(),
-  uuid: z.unknown().optional(),
-  $insert_id: z.unknown().optional(),
-  $set: Properties.optional(),
-  $set_once: Properties.optional(),
+  distinct_id: z.optional(z.unknown()),
+  properties: z.optional(Properties),
+  timestamp: z.optional(z.union([z.string(), z.number()], { error: 'must be an ISO 8601 date-time string or an epoch number' })),
+  uuid: z.optional(z.unknown()),
+  $insert_id: z.optional(z.unknown()),
+  $set: z.optional(Properties),
+  $set_once: z.optional(Properties),
   /** `$create_alias` only; `properties.alias` is preferred. */
-  alias: z.unknown().optional(),
-  api_key: z.unknown().optional(),
-  token: z.unknown().optional(),
+  alias: z.optional(z.unknown()),
+  api_key: z.optional(z.unknown()),
+  token: z.optional(z.unknown()),
 });
 export type ConnectorEvent = z.infer<typeof ConnectorEventSchema>;
 
@@ -33,10 +34,9 @@ export const MAX_BATCH_EVENTS = 1000;
 export const ConnectorBatchSchema = z.looseObject({
   batch: z
     .array(z.unknown(), { error: 'must be a list of events' })
-    .min(1, 'must hold at least one event')
-    .max(MAX_BATCH_EVENTS, `holds more than ${MAX_BATCH_EVENTS} events`),
-  api_key: z.unknown().optional(),
-  token: z.unknown().optional(),
+    .check(z.minLength(1, 'must hold at least one event'), z.maxLength(MAX_BATCH_EVENTS, `holds more than ${MAX_BATCH_EVENTS} events`)),
+  api_key: z.optional(z.unknown()),
+  token: z.optional(z.unknown()),
 });
 
 export const KNOWN_TOP_LEVEL_FIELDS: ReadonlySet<string> = new Set(Object.keys(ConnectorEventSchema.shape));

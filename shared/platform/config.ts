@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { addIssue } from '../lib/zod-mini.ts';
 import { OUTREACH_EVENTS } from '../mapping/outreach-events.ts';
 import { resolvePostHogHost } from '../posthog/host.ts';
 import type { StreamsOptions } from '../streams/map-streams.ts';
@@ -7,28 +8,33 @@ import { ENV_SETTINGS, listSetting as list } from './env-settings.ts';
 
 const EnvSchema = z
   .object({
-    POSTHOG_HOST: z.string({ error: 'is required: "us", "eu" or the URL of a self-hosted PostHog' }).transform((value, ctx) => {
-      const host = resolvePostHogHost(value);
-      if (host.ok) return host.value;
-      ctx.addIssue({ code: 'custom', message: host.message });
-      return z.NEVER;
-    }),
-    POSTHOG_API_KEY: z.string().startsWith('phc_', 'must be a PostHog project API key (phc_…), not a personal key').optional(),
-    POSTHOG_API_KEY_SECRET: z.string().min(1).optional(),
-    WEBHOOK_TOKEN: z.string().optional(),
-    WEBHOOK_TOKENS_SECRET: z.string().min(1).optional(),
-    QUEUE_URL: z.url().optional(),
-    DLQ_URL: z.url().optional(),
+    POSTHOG_HOST: z.pipe(
+      z.string({ error: 'is required: "us", "eu" or the URL of a self-hosted PostHog' }),
+      z.transform((value: string, ctx) => {
+        const host = resolvePostHogHost(value);
+        if (host.ok) return host.value;
+        addIssue(ctx, host.message);
+        return z.NEVER;
+      }),
+    ),
+    POSTHOG_API_KEY: z.optional(z.string().check(z.startsWith('phc_', 'must be a PostHog project API key (phc_…), not a personal key'))),
+    POSTHOG_API_KEY_SECRET: z.optional(z.string().check(z.minLength(1))),
+    WEBHOOK_TOKEN: z.optional(z.string()),
+    WEBHOOK_TOKENS_SECRET: z.optional(z.string().check(z.minLength(1))),
+    QUEUE_URL: z.optional(z.url()),
+    DLQ_URL: z.optional(z.url()),
     ...ENV_SETTINGS,
   })
-  .refine((env) => env.RETRY_MAX_SECONDS >= env.RETRY_BASE_SECONDS, {
-    path: ['RETRY_MAX_SECONDS'],
-    message: 'must be at least RETRY_BASE_SECONDS',
-  })
-  .refine((env) => env.POSTHOG_API_KEY !== undefined || env.POSTHOG_API_KEY_SECRET !== undefined, {
-    path: ['POSTHOG_API_KEY'],
-    message: 'is required (or POSTHOG_API_KEY_SECRET naming a Secrets Manager secret that holds it)',
-  });
+  .check(
+    z.refine((env) => env.RETRY_MAX_SECONDS >= env.RETRY_BASE_SECONDS, {
+      path: ['RETRY_MAX_SECONDS'],
+      message: 'must be at least RETRY_BASE_SECONDS',
+    }),
+    z.refine((env) => env.POSTHOG_API_KEY !== undefined || env.POSTHOG_API_KEY_SECRET !== undefined, {
+      path: ['POSTHOG_API_KEY'],
+      message: 'is required (or POSTHOG_API_KEY_SECRET naming a Secrets Manager secret that holds it)',
+    }),
+  );
 
 export interface Config {
   posthogHost: string;

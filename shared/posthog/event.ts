@@ -1,9 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../lib/zod-mini.ts';
 
 /** One event exactly as it is sent to PostHog's capture API (inside `{"api_key","batch":[...]}`). */
 export const PostHogEventSchema = z.object({
-  event: z.string().min(1),
-  distinct_id: z.string().min(1),
+  event: z.string().check(z.minLength(1)),
+  distinct_id: z.string().check(z.minLength(1)),
   properties: z.record(z.string(), z.unknown()),
   timestamp: z.string(),
   uuid: z.uuid(),

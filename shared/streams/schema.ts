@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { addIssue } from '../lib/zod-mini.ts';
 import { normalizeTimestamp } from '../mapping/timestamp.ts';
 
 /**
@@ -8,22 +9,23 @@ import { normalizeTimestamp } from '../mapping/timestamp.ts';
  */
 const Scalar = z.union([z.string(), z.number()]);
 const Attributes = z.record(z.string(), z.unknown());
-const optional = <T extends z.ZodType>(schema: T) => schema.nullish();
+const optional = <T extends z.ZodMiniType>(schema: T) => z.nullish(schema);
 
 /** `event_time`: epoch seconds UTC as documented; milliseconds when clearly ms (≥ 1e11); ISO 8601 also accepted. */
-const EventTime = z
-  .union([z.string(), z.number()], {
+const EventTime = z.pipe(
+  z.union([z.string(), z.number()], {
     error: (issue) =>
       issue.input === undefined || issue.input === null
         ? 'is required: the time of the event (epoch seconds)'
         : 'must be epoch seconds (a number), epoch milliseconds or an ISO 8601 date-time',
-  })
-  .transform((value, ctx) => {
+  }),
+  z.transform((value: string | number, ctx) => {
     const result = normalizeTimestamp(value);
     if (result.ok) return result.value;
-    ctx.addIssue({ code: 'custom', message: withoutValue(result.message) });
+    addIssue(ctx, withoutValue(result.message));
     return z.NEVER;
-  });
+  }),
+);
 
 /**
  * `"last tuesday" is not a calendar date` → `is not a calendar date`: a Streams answer and its log never quote event
