@@ -14,10 +14,12 @@ const ROOT = new URL('..', import.meta.url).pathname;
 /**
  * Modules swapped at bundling (esbuild's alias, paths from the project root where NodejsFunction runs esbuild): the
  * AWS SDK's default credential chain becomes the environment provider, the one source Lambda uses
- * (shared/platform/lambda-credentials.ts says why).
+ * (shared/platform/lambda-credentials.ts says why), and the SDK's event-stream codec, which no bundled client's
+ * operation uses, a stand-in that says so if it is ever reached (shared/platform/no-event-streams.ts).
  */
 export const LAMBDA_ALIASES: Record<string, string> = {
   '@aws-sdk/credential-provider-node': './shared/platform/lambda-credentials.ts',
+  '@smithy/core/event-streams': './shared/platform/no-event-streams.ts',
 };
 
 /** How each function is bundled (esbuild through NodejsFunction); bench/cold-start.ts builds with the same settings. */

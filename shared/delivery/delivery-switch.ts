@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DELIVERING, type DeliveryState } from './outage.ts';
 
 /**
@@ -12,16 +12,16 @@ export interface DeliverySwitch {
 }
 
 const CauseSchema = z.enum(['unreachable', 'key_refused', 'operator']);
-const DeliveryStateSchema: z.ZodType<DeliveryState> = z.union([
+const DeliveryStateSchema: z.ZodMiniType<DeliveryState> = z.union([
   z.object({ status: z.literal('delivering') }),
   z.object({
     status: z.literal('paused'),
     cause: CauseSchema,
     since: z.number(),
     nextProbeAt: z.number(),
-    lastError: z.string().optional(),
+    lastError: z.optional(z.string()),
   }),
-]) as z.ZodType<DeliveryState>;
+]) as z.ZodMiniType<DeliveryState>;
 
 /** Reads a stored state; anything unreadable counts as delivering (a broken parameter must not stop delivery). */
 export function parseDeliveryState(text: string | undefined): DeliveryState {
