@@ -52,7 +52,11 @@ describe('schemas on zod/mini', () => {
       uuid: z.uuid(),
     });
     expect(PostHogEventSchema.safeParse(BAD_EVENT).error?.issues).toEqual(classic.safeParse(BAD_EVENT).error?.issues);
-    const env = z.coerce.number().int().min(1024).max(10 * 1024 * 1024);
+    const env = z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(10 * 1024 * 1024);
     for (const text of ['12', '1.5', 'x', '99999999999']) {
       expect(messages(loadConfigIssue(text))).toEqual(messages(env.safeParse(text)));
     }
