@@ -23,6 +23,8 @@ const TOKEN = 'artifact-webhook-token';
 const API_KEY = 'phc_artifact_project_key';
 let dir = '';
 const roots = { intake: '', forwarder: '' };
+/** What esbuild put in each bundle (its metafile's inputs). */
+const inputs: Record<keyof typeof roots, string[]> = { intake: [], forwarder: [] };
 let sqs: LocalSqs;
 let secrets: FakeSecretsManager;
 let posthog: FakePostHog;
@@ -30,7 +32,11 @@ const running: LambdaEnvironment[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'artifact-'));
-  for (const name of ['intake', 'forwarder'] as const) roots[name] = dirname((await bundleFunction(name, dir)).outfile);
+  for (const name of ['intake', 'forwarder'] as const) {
+    const built = await bundleFunction(name, dir);
+    roots[name] = dirname(built.outfile);
+    inputs[name] = Object.keys(built.metafile.inputs);
+  }
   sqs = await startLocalSqs();
   secrets = await startFakeSecretsManager({ 'posthog-api-key': API_KEY, 'webhook-tokens': JSON.stringify([TOKEN]) });
   posthog = await startFakePostHog();
@@ -140,6 +146,15 @@ describe('the deployed bundles, invoked through the Lambda Runtime API', () => {
         encoding: 'utf8',
       });
       expect([name, JSON.parse(out)]).toEqual([name, { writable: true, configurable: true, type: 'function' }]);
+    }
+  });
+
+  it('carry zod/mini without classic zod, and the event-stream stand-in without the codec (docs/benchmarks.md, section 4)', () => {
+    for (const bundled of Object.values(inputs)) {
+      expect(
+        bundled.filter((path) => /node_modules\/zod\/v4\/classic\/|@smithy\/core\/dist-es\/submodules\/event-streams\//.test(path)),
+      ).toEqual([]);
+      expect(bundled).toEqual(expect.arrayContaining(['shared/lib/zod-mini.ts', 'shared/platform/no-event-streams.ts']));
     }
   });
 

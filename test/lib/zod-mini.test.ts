@@ -43,7 +43,7 @@ describe('schemas on zod/mini', () => {
   });
 
   it('give the issues classic zod gives for the same schema', async () => {
-    const { z } = await import('zod');
+    const z = await import('zod');
     const classic = z.object({
       event: z.string().min(1),
       distinct_id: z.string().min(1),
