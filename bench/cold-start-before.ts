@@ -24,3 +24,19 @@ export const BEFORE = {
  * before the run that measured the change.
  */
 export const UNDICI_FORWARDER = { commit: 'a6ffeed', loadAverage: 1.1, bundleBytes: 1_106_781, undiciBytes: 738_000, initMedianMs: 105.0 };
+
+/**
+ * Both deployed bundles just before the schemas moved to zod/mini and the SDK's event-stream codec was swapped out
+ * (issue 15's last size step): the build of commit e7d4c6b, measured on 2026-11-29 on this machine with Node.js
+ * v24.21.0 by the same code (`npx tsx bench/run.ts --cold-start`, 20 imports, load average 4.1), and `after`, the
+ * run with the change minutes later at the same load (4.0–4.3).
+ */
+export const CLASSIC_ZOD = {
+  commit: 'e7d4c6b',
+  loadAverage: 4.1,
+  zodBytes: 97_456,
+  eventStreamBytes: 14_921,
+  intake: { bundleBytes: 395_697, initMedianMs: 72.5 },
+  forwarder: { bundleBytes: 368_349, initMedianMs: 72.1 },
+  after: { intake: { bundleBytes: 313_893, initMedianMs: 51.1 }, forwarder: { bundleBytes: 283_478, initMedianMs: 53.8 } },
+};

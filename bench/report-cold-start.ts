@@ -1,4 +1,4 @@
-import { BEFORE, UNDICI_FORWARDER as U } from './cold-start-before.ts';
+import { BEFORE, CLASSIC_ZOD as Z, UNDICI_FORWARDER as U } from './cold-start-before.ts';
 import { type BenchResults, COLD_START_TARGETS, coldStartTargets, kb, ms, yes } from './results.ts';
 import { fmt } from './stats.ts';
 
@@ -7,6 +7,8 @@ export function coldStartSection(c: BenchResults['coldStart'], node: string, loa
   const s = c.settings;
   const t = coldStartTargets(c.rows);
   const before = (name: string, variant: string) => BEFORE.rows.find((b) => b.name === name && b.variant === variant);
+  const intake = c.rows.find((r) => r.name === 'intake' && r.variant === 'deployed');
+  const over = (intake?.bundleBytes ?? 0) - COLD_START_TARGETS.intakeBytes;
   return [
     '## 4. Cold start: bundle size and module initialisation',
     '',
@@ -53,15 +55,29 @@ export function coldStartSection(c: BenchResults['coldStart'], node: string, loa
     '  mappings); the map is about a third of the size, so reading it at init costs less.',
     "- **zod** was 454 kB of each bundle until the schemas moved from `import { z } from 'zod'` to",
     "  `import * as z from 'zod'` (the form zod documents), which esbuild can tree-shake: the unused locales and more",
-    '  went, with no change in behaviour.',
+    `  went, with no change in behaviour. Classic zod's schemas still carried every method (${kb(Z.zodBytes)}); every schema the`,
+    "  intake and forwarder load now uses `zod/mini`, zod's tree-shakable form of the same core (functions instead of",
+    '  methods). It loads no messages of its own, so shared/lib/zod-mini.ts sets the English ones classic zod sets;',
+    "  test/lib/zod-mini.test.ts holds the answers to classic zod's, and the artifact tests check no classic zod is bundled.",
+    "- **The SDK's event-stream codec** (@smithy/core/event-streams, " +
+      kb(Z.eventStreamBytes) +
+      ') is swapped at bundling for a stand-in that',
+    '  fails if ever used (shared/platform/no-event-streams.ts): no operation the functions call streams events, which',
+    "  test/platform/no-event-streams.test.ts checks against the clients' own schemas.",
+    `- Together, measured back to back with the build of commit ${Z.commit} at the same load (${fmt(Z.loadAverage, 1)}): intake`,
+    `  ${kb(Z.intake.bundleBytes)} → ${kb(Z.after.intake.bundleBytes)}, init ${fmt(Z.intake.initMedianMs, 1)} → ${fmt(Z.after.intake.initMedianMs, 1)} ms; forwarder ${kb(Z.forwarder.bundleBytes)} → ${kb(Z.after.forwarder.bundleBytes)}, init ${fmt(Z.forwarder.initMedianMs, 1)} → ${fmt(Z.after.forwarder.initMedianMs, 1)} ms.`,
     "- **The AWS SDK** is bundled and minified (only the modules used): the runtime's unbundled copy (the sdk-external",
     '  rows) makes a smaller file, but the deployed code would then run an SDK version nobody tested.',
     '',
     'What is left, and why a target is missed where it is:',
     '',
-    '- The intake is mostly the AWS SDK (the SQS and Secrets Manager clients with @smithy/core) and zod. Reaching',
-    '  300 kB needs more: leaving the SDK to the runtime (the sdk-external row, which runs an untested SDK version) or',
-    "  zod's tree-shakable `zod/mini` for the schemas.",
+    `- The intake ${t.intakeSize ? 'meets its target' : `is ${kb(over)} over its target`}. Its heaviest modules are all in use: the AWS SDK (the SQS and`,
+    '  Secrets Manager clients with @smithy/core, their signer and HTTP handler: ~174 kB), this project (the connector and',
+    '  Streams mappings, the body readers), zod/mini, Powertools Logger and Metrics (~30 kB) and jsonrepair (the lenient',
+    '  body reader). What would cut the rest changes what runs: leaving the SDK to the runtime (the sdk-external row, an',
+    '  untested SDK version); reading the secrets through the AWS Parameters and Secrets Lambda Extension instead of the',
+    '  Secrets Manager client (~17 kB with Powertools Parameters, but a layer to deploy and a local stand-in to keep);',
+    '  or hand-written log and EMF lines instead of Powertools.',
     `- The forwarder ${t.forwarderSize ? 'meets' : 'misses'} its target: it is now mostly the AWS SDK (the SQS and Secrets Manager clients with`,
     '  @smithy/core) and zod, as the heaviest modules in its row show.',
     '',
