@@ -1,4 +1,4 @@
-import { coerceValue, defineValue, isPlainObject } from '../mapping/coerce.ts';
+import { coerceNotId, defineValue, isIdLikeKey, isPlainObject } from '../mapping/coerce.ts';
 import { describeProblem, templateProblem, textProblem } from '../mapping/template-hygiene.ts';
 import { type FieldIssue, joinPath } from '../mapping/warnings.ts';
 
@@ -32,7 +32,7 @@ function cleanObject(record: Record<string, unknown>, path: string, result: Clea
       result.dropped.push({ path: keyPath, message: `dropped: ${reason}` });
       continue;
     }
-    const cleaned = cleanAny(key, raw, keyPath, result);
+    const cleaned = cleanAny(isIdLikeKey(key), raw, keyPath, result);
     if (cleaned !== DROP) defineValue(out, key, cleaned);
   }
   return out;
@@ -40,30 +40,38 @@ function cleanObject(record: Record<string, unknown>, path: string, result: Clea
 
 const DROP = Symbol('drop');
 
-function cleanAny(key: string, raw: unknown, path: string, result: CleanResult): unknown {
+/** The path of a value: `at`, or `at` and the value's `index` in its list (built only when a finding names it). */
+const pathOf = (at: string, index: number | undefined): string => (index === undefined ? at : joinPath(at, index));
+
+/**
+ * `idLike`: the value is under a key naming an identifier (never coerced), looked at once per key rather than per
+ * list item (lists can hold ~10^5 items).
+ */
+function cleanAny(idLike: boolean, raw: unknown, at: string, result: CleanResult, index?: number): unknown {
   const problem = templateProblem(raw);
   if (problem) {
-    result.dropped.push({ path, message: `dropped: the value ${describeProblem(problem)}` });
+    result.dropped.push({ path: pathOf(at, index), message: `dropped: the value ${describeProblem(problem)}` });
     return DROP;
   }
   if (typeof raw === 'number' && Number.isInteger(raw) && !Number.isSafeInteger(raw)) {
-    result.warnings.push({ path, message: 'is a JSON number beyond 2^53 and may have lost digits; send identifiers as strings' });
+    result.warnings.push({ path: pathOf(at, index), message: 'is a JSON number beyond 2^53 and may have lost digits; send identifiers as strings' });
   }
   if (Array.isArray(raw)) {
+    const here = pathOf(at, index);
     const items: unknown[] = [];
     raw.forEach((item, i) => {
-      const cleaned = cleanAny(key, item, joinPath(path, i), result);
+      const cleaned = cleanAny(idLike, item, here, result, i);
       if (cleaned !== DROP) items.push(cleaned);
     });
-    return items.map((item) => coerceValue(key, item));
+    return idLike ? items : items.map((item) => coerceNotId(item));
   }
-  if (isPlainObject(raw)) return cleanObject(raw, path, result);
-  const coerced = coerceValue(key, raw);
+  if (isPlainObject(raw)) return cleanObject(raw, pathOf(at, index), result);
+  const coerced = idLike ? raw : coerceNotId(raw);
   if (!Array.isArray(coerced)) return coerced;
   // A Python list rendered by Jinja: its elements are final values, only empty ones (None, '') are dropped.
   return coerced.filter((item, i) => {
     const itemProblem = templateProblem(item);
-    if (itemProblem) result.dropped.push({ path: joinPath(path, i), message: `dropped: the value ${describeProblem(itemProblem)}` });
+    if (itemProblem) result.dropped.push({ path: joinPath(pathOf(at, index), i), message: `dropped: the value ${describeProblem(itemProblem)}` });
     return !itemProblem;
   });
 }

@@ -50,9 +50,13 @@ export function coerceString(value: string): unknown {
 
 /** Applies `coerceString` to every string value at any depth, except under id-like keys. */
 export function coerceValue(key: string, value: unknown): unknown {
-  if (isIdLikeKey(key)) return value;
+  return isIdLikeKey(key) ? value : coerceNotId(value);
+}
+
+/** `coerceValue` under a key already known not to name an identifier. */
+export function coerceNotId(value: unknown): unknown {
   if (typeof value === 'string') return coerceString(value);
-  if (Array.isArray(value)) return value.map((item) => coerceValue(key, item));
+  if (Array.isArray(value)) return value.map((item) => coerceNotId(item));
   if (isPlainObject(value)) return coerceRecord(value);
   return value;
 }

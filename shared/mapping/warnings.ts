@@ -4,7 +4,15 @@ export interface FieldIssue {
   message: string;
 }
 
-export const joinPath = (...parts: Array<string | number>): string => parts.filter((p) => p !== '').join('.');
+/** The parts joined with dots, empty ones left out; a loop, as it runs once per value of large bodies. */
+export function joinPath(...parts: Array<string | number>): string {
+  let out = '';
+  for (const part of parts) {
+    if (part === '') continue;
+    out = out === '' ? String(part) : `${out}.${part}`;
+  }
+  return out;
+}
 
 /** At most this many issues are listed in one response; the rest are counted. */
 export const MAX_LISTED_ISSUES = 100;
