@@ -40,15 +40,16 @@ export function readLenientJson(text: string, strict: boolean): LenientJson {
   } catch {
     return refused(`likely cause: an unescaped quote (") in an attribute value. ${FIX}`);
   }
-  if (!onlyAdds(text, repairedText) || inventedKey(repaired, keysWritten(text))) {
+  const walk: LeafWalk = { written: keysWritten(text), leaves: [] };
+  if (!onlyAdds(text, repairedText) || inventedKey(repaired, '', walk)) {
     return refused(
       `it cannot be repaired without dropping part of it (an attribute pasted without quotes, or an unescaped quote or backslash). ${FIX}`,
     );
   }
   const repairs: FieldIssue[] = [];
   const sentEscaped = quotedContents(text);
-  for (const [path, value] of stringLeaves(repaired, '')) {
-    if (!needsEscaping(value) || sentEscaped.has(JSON.stringify(value).slice(1, -1))) continue;
+  for (const [path, value] of walk.leaves) {
+    if (sentEscaped.has(JSON.stringify(value).slice(1, -1))) continue;
     if (/"\s*[,:]\s*"/.test(value) || (value.split('"').length - 1) % 2 === 1) {
       return refused(
         `the value at ${path || '(body)'} holds an unescaped quote that could end it early: which fields were meant is ambiguous. ${FIX}`,
@@ -80,11 +81,33 @@ function onlyAdds(before: string, after: string): boolean {
   return i === a.length;
 }
 
-/** A field name of the repaired value that the body never wrote in quotes (jsonrepair made it up from a value). */
-function inventedKey(value: unknown, written: ReadonlySet<string>): boolean {
-  if (Array.isArray(value)) return value.some((item) => inventedKey(item, written));
+interface LeafWalk {
+  /** The field names the body wrote in quotes. */
+  written: ReadonlySet<string>;
+  /** Every string value JSON must escape, with its path (`properties.plan`, `batch.0.event`), in document order. */
+  leaves: Array<[string, string]>;
+}
+
+/**
+ * A field name of the repaired value that the body never wrote in quotes (jsonrepair made it up from a value); on
+ * the way, collects the string values that needed escaping. One walk, a path built per container and per such value
+ * only (a path per value, through nested generators, was most of the time on large bodies).
+ */
+function inventedKey(value: unknown, path: string, walk: LeafWalk): boolean {
+  if (typeof value === 'string') {
+    if (needsEscaping(value)) walk.leaves.push([path, value]);
+    return false;
+  }
   if (typeof value !== 'object' || value === null) return false;
-  return Object.entries(value).some(([key, item]) => !written.has(key) || inventedKey(item, written));
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (inventedKey(value[i], path ? `${path}.${i}` : String(i), walk)) return true;
+    return false;
+  }
+  for (const key of Object.keys(value)) {
+    if (!walk.written.has(key)) return true;
+    if (inventedKey((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key, walk)) return true;
+  }
+  return false;
 }
 
 /**
@@ -128,13 +151,22 @@ function quotedContents(text: string): Set<string> {
 }
 
 /** Whether JSON must escape something in the value: a `"`, a `\` or a control character (below U+0020). */
-const needsEscaping = (value: string): boolean => [...value].some((c) => c === '"' || c === '\\' || c < ' ');
+const needsEscaping = (value: string): boolean => someCode(value, (c) => c === 0x22 || c === 0x5c || c < 0x20);
+
+/** A control character other than a line break or a tab. */
+const isOtherControl = (c: number): boolean => c < 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09;
+
+/** Whether some UTF-16 code unit of `value` passes `test` (a loop: no array of characters per value). */
+function someCode(value: string, test: (code: number) => boolean): boolean {
+  for (let i = 0; i < value.length; i++) if (test(value.charCodeAt(i))) return true;
+  return false;
+}
 
 function whatWasRepaired(value: string): string {
   const kinds = [
     /[\n\r]/.test(value) && 'a raw line break',
     /\t/.test(value) && 'a raw tab',
-    [...value].some((c) => c < ' ' && !'\n\r\t'.includes(c)) && 'a raw control character',
+    someCode(value, isOtherControl) && 'a raw control character',
     value.includes('"') && 'an unescaped quote',
     value.includes('\\') && 'an unescaped backslash',
   ].filter((k): k is string => typeof k === 'string');
@@ -151,13 +183,4 @@ function describeParseError(error: Error, text: string): string {
   const before = text.slice(0, Number(position[1]));
   const line = before.split('\n').length;
   return `at line ${line} column ${before.length - before.lastIndexOf('\n')}`;
-}
-
-/** Every string value with its path (`properties.plan`, `batch.0.event`), depth first. */
-function* stringLeaves(value: unknown, path: string): Generator<[string, string]> {
-  if (typeof value === 'string') yield [path, value];
-  else if (Array.isArray(value)) for (const [i, item] of value.entries()) yield* stringLeaves(item, path ? `${path}.${i}` : String(i));
-  else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) yield* stringLeaves(item, path ? `${path}.${key}` : key);
-  }
 }
