@@ -54,7 +54,10 @@ function cleanAny(idLike: boolean, raw: unknown, at: string, result: CleanResult
     return DROP;
   }
   if (typeof raw === 'number' && Number.isInteger(raw) && !Number.isSafeInteger(raw)) {
-    result.warnings.push({ path: pathOf(at, index), message: 'is a JSON number beyond 2^53 and may have lost digits; send identifiers as strings' });
+    result.warnings.push({
+      path: pathOf(at, index),
+      message: 'is a JSON number beyond 2^53 and may have lost digits; send identifiers as strings',
+    });
   }
   if (Array.isArray(raw)) {
     const here = pathOf(at, index);
@@ -71,7 +74,8 @@ function cleanAny(idLike: boolean, raw: unknown, at: string, result: CleanResult
   // A Python list rendered by Jinja: its elements are final values, only empty ones (None, '') are dropped.
   return coerced.filter((item, i) => {
     const itemProblem = templateProblem(item);
-    if (itemProblem) result.dropped.push({ path: joinPath(pathOf(at, index), i), message: `dropped: the value ${describeProblem(itemProblem)}` });
+    if (itemProblem)
+      result.dropped.push({ path: joinPath(pathOf(at, index), i), message: `dropped: the value ${describeProblem(itemProblem)}` });
     return !itemProblem;
   });
 }

@@ -52,7 +52,8 @@ export function checkStructure(body: unknown, limits = INPUT_LIMITS, options: { 
   const visit = (value: unknown, parent: Frame | undefined, key: string | number, depth: number): Frame | undefined => {
     if (typeof value === 'number') {
       // JSON has no Infinity: a literal beyond ±1.8e308 (`1e400`) parses to it, and would become the string "Infinity".
-      if (!Number.isFinite(value)) report.errors.push({ path: pathAt(parent, key), message: 'is a number too large to represent (beyond ±1.8e308)' });
+      if (!Number.isFinite(value))
+        report.errors.push({ path: pathAt(parent, key), message: 'is a number too large to represent (beyond ±1.8e308)' });
       return undefined;
     }
     if (typeof value === 'string') {
