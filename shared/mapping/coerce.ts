@@ -70,7 +70,12 @@ export function coerceRecord(record: Record<string, unknown>): Record<string, un
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Sets a key as an own data property, so `__proto__` stays data and never reaches the prototype. */
+/**
+ * Sets a key as an own data property, so `__proto__` stays data and never reaches the prototype. Only `__proto__`
+ * needs `defineProperty` (the one accessor of Object.prototype); a plain assignment makes the same property for any
+ * other key of a plain object, several times faster (it ran once per value of large bodies).
+ */
 export function defineValue(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
