@@ -39,6 +39,7 @@ function cleanObject(record: Record<string, unknown>, path: string, result: Clea
 }
 
 const DROP = Symbol('drop');
+const BEYOND_2_53 = 'is a JSON number beyond 2^53 and may have lost digits; send identifiers as strings';
 
 /** The path of a value: `at`, or `at` and the value's `index` in its list (built only when a finding names it). */
 const pathOf = (at: string, index: number | undefined): string => (index === undefined ? at : joinPath(at, index));
@@ -48,25 +49,27 @@ const pathOf = (at: string, index: number | undefined): string => (index === und
  * list item (lists can hold ~10^5 items).
  */
 function cleanAny(idLike: boolean, raw: unknown, at: string, result: CleanResult, index?: number): unknown {
+  if (typeof raw === 'boolean') return raw;
+  if (typeof raw === 'number') {
+    // Nothing in templateProblem or coercion applies to a number: checked here, in place (lists of ~10^5 numbers).
+    if (Number.isInteger(raw) && !Number.isSafeInteger(raw)) result.warnings.push({ path: pathOf(at, index), message: BEYOND_2_53 });
+    return raw;
+  }
   const problem = templateProblem(raw);
   if (problem) {
     result.dropped.push({ path: pathOf(at, index), message: `dropped: the value ${describeProblem(problem)}` });
     return DROP;
   }
-  if (typeof raw === 'number' && Number.isInteger(raw) && !Number.isSafeInteger(raw)) {
-    result.warnings.push({
-      path: pathOf(at, index),
-      message: 'is a JSON number beyond 2^53 and may have lost digits; send identifiers as strings',
-    });
-  }
   if (Array.isArray(raw)) {
     const here = pathOf(at, index);
     const items: unknown[] = [];
-    raw.forEach((item, i) => {
-      const cleaned = cleanAny(idLike, item, here, result, i);
-      if (cleaned !== DROP) items.push(cleaned);
-    });
-    return idLike ? items : items.map((item) => coerceNotId(item));
+    // An index loop, coercing as it goes (coercion has no findings): lists can hold ~10^5 items.
+    for (let i = 0; i < raw.length; i++) {
+      const cleaned = cleanAny(idLike, raw[i], here, result, i);
+      if (cleaned === DROP) continue;
+      items.push(idLike || (typeof cleaned !== 'string' && typeof cleaned !== 'object') ? cleaned : coerceNotId(cleaned));
+    }
+    return items;
   }
   if (isPlainObject(raw)) return cleanObject(raw, pathOf(at, index), result);
   const coerced = idLike ? raw : coerceNotId(raw);
