@@ -140,9 +140,11 @@ export function mapStreamsEvent(input: unknown, index: number, batch: BatchFacts
 
   const properties: Record<string, unknown> = {};
   for (const field of CAMPAIGN_FIELDS) if (e[field] != null) defineValue(properties, field, e[field]);
-  for (const [key, value] of Object.entries(e.event_attributes ?? {})) {
+  // Keys, not entries: no pair per attribute (an event may carry up to 1,000).
+  const eventAttributes = e.event_attributes ?? {};
+  for (const key of Object.keys(eventAttributes)) {
     if (PERSON_KEYS.has(key)) warnings.push({ path: at(`event_attributes.${key}`), message: 'ignored: set by the forwarder only' });
-    else defineValue(properties, key, value);
+    else defineValue(properties, key, eventAttributes[key]);
   }
   if (ctx.includeChannelAddresses) {
     for (const field of CHANNEL_ADDRESS_FIELDS) if (e[field] != null) defineValue(properties, `$moengage_${field}`, e[field]);
