@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { readLenientJson } from '#shared/intake/lenient-json';
+import { MAX_REPAIR_CHARS, readLenientJson } from '#shared/intake/lenient-json';
 import { handleIntake } from '#shared/intake/router';
 import { bearer, httpApiEvent } from '../support/events.ts';
 import { intakeDeps, TOKEN } from './support/intake-deps.ts';
@@ -124,5 +124,21 @@ describe('readLenientJson', () => {
       ok: false,
       message: expect.stringContaining('cut short'),
     });
+  });
+
+  it('repairs a body up to MAX_REPAIR_CHARS and only reads larger ones as valid JSON (the repair costs CPU per KiB)', () => {
+    // A raw tab pasted into a value: repaired at the limit, refused one character above it; valid JSON of any size is read.
+    const body = (length: number) => {
+      const head = '{"event":"x","distinct_id":"u","properties":{"note":"a\tb","pad":"';
+      return `${head}${'p'.repeat(length - head.length - 3)}"}}`;
+    };
+    expect(body(MAX_REPAIR_CHARS)).toHaveLength(MAX_REPAIR_CHARS);
+    expect(readLenientJson(body(MAX_REPAIR_CHARS), false)).toMatchObject({ ok: true, repairs: [{ path: 'properties.note' }] });
+    expect(readLenientJson(body(MAX_REPAIR_CHARS + 1), false)).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^is not valid JSON \(.*\); a body over 128 KiB is never repaired\. Fix the template: /),
+    });
+    const valid = JSON.stringify({ event: 'x', distinct_id: 'u', properties: { pad: 'p'.repeat(MAX_REPAIR_CHARS) } });
+    expect(readLenientJson(valid, false)).toMatchObject({ ok: true, repairs: [] });
   });
 });
