@@ -8,10 +8,10 @@ export type Origin = 'connector' | 'streams';
 
 /** One SQS message = one mapped PostHog event, with where it goes and where it came from. */
 export interface QueueMessage {
-  event: PostHogEvent;
-  destination: string;
-  origin: Origin;
-  receivedAt: string;
+  readonly event: PostHogEvent;
+  readonly destination: string;
+  readonly origin: Origin;
+  readonly receivedAt: string;
 }
 
 export const MESSAGE_ATTRIBUTES = { destination: 'destination', origin: 'origin', receivedAt: 'received_at' } as const;
@@ -44,8 +44,16 @@ export function decodeBody(body: string): { value: unknown; json: string } {
 
 const text = (StringValue: string): MessageAttributeValue => ({ DataType: 'String', StringValue });
 
+/**
+ * Encodings made so far, by message: the intake's size check and the queue's send encode the same message object,
+ * and a message is never changed once built, so the second encoding (a JSON.stringify of the event) is a lookup.
+ */
+const encodings = new WeakMap<QueueMessage, EncodedMessage>();
+
 export function encodeMessage(message: QueueMessage): EncodedMessage {
-  return {
+  const known = encodings.get(message);
+  if (known) return known;
+  const encoded = {
     body: encodeBody(message.event),
     attributes: {
       [MESSAGE_ATTRIBUTES.destination]: text(message.destination),
@@ -53,6 +61,8 @@ export function encodeMessage(message: QueueMessage): EncodedMessage {
       [MESSAGE_ATTRIBUTES.receivedAt]: text(message.receivedAt),
     },
   };
+  encodings.set(message, encoded);
+  return encoded;
 }
 
 /** Bytes SQS counts for a message: body plus attribute names, types and values. */

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
 import { createSqsEventQueue, QueueUnavailableError } from '#shared/queue/event-queue';
@@ -67,6 +68,26 @@ describe('enqueueing through fauxqs', () => {
     await queue.enqueue(HOSTILE.map(message));
     const bodies = (await drainQueue(sqs.client, queueUrl)).map((m) => decodeBody(m.Body ?? '').json);
     expect(bodies.sort()).toEqual(HOSTILE.map((v) => JSON.stringify(event(v))).sort());
+  });
+});
+
+describe('one encoding per message', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('serialises an event once for the size check and the send, and sends exactly that body', async () => {
+    const bodies: string[] = [];
+    const client = {
+      send: async (command: SendMessageBatchCommand) => {
+        for (const entry of command.input.Entries ?? []) bodies.push(entry.MessageBody ?? '');
+        return { Failed: [], Successful: [] };
+      },
+    } as unknown as SQSClient;
+    const checked = message('\uFFFF once');
+    const stringify = jest.spyOn(JSON, 'stringify');
+    expect(sizeProblem(checked)).toBeUndefined();
+    await createSqsEventQueue({ sqs: client, queueUrl: 'q' }).enqueue([checked]);
+    expect(stringify.mock.calls.filter(([value]) => value === checked.event)).toHaveLength(1);
+    expect(bodies).toEqual([encodeBody(checked.event)]);
   });
 });
 
