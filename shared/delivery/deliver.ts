@@ -78,7 +78,6 @@ async function deliverChunk(
   carried: number,
 ): Promise<void> {
   const json = chunk.map((item) => item.json);
-  const jsonBytes = json.reduce((bytes, text) => bytes + Buffer.byteLength(text), 0);
   const tracer = deps.tracer ?? deliveryTracer();
   let last: Extract<SendResult, { ok: false }> | undefined;
   const giveUp = (attempts: number, reason?: string): void => {
@@ -98,7 +97,7 @@ async function deliverChunk(
       giveUp(carried + attempt - 1, last ? `${last.message}; no time left in this invocation` : 'no time left in this invocation');
       return;
     }
-    const facts = { destination, events: chunk.length, jsonBytes, attempt: carried + attempt };
+    const facts = { destination, json, attempt: carried + attempt };
     const result = await traceRequest(tracer, facts, () => deps.send(destination, json, Math.min(deps.requestTimeoutMs, timeLeft)));
     deps.observe?.(result);
     if (result.ok) {

@@ -13,9 +13,8 @@ export const deliveryTracer = (): Tracer => trace.getTracer(LIB_NAME);
 /** One POST to PostHog's /batch/ as the span records it. */
 export interface RequestFacts {
   destination: string;
-  events: number;
-  /** Bytes of the events' JSON in the request (before gzip). */
-  jsonBytes: number;
+  /** The events' JSON as sent (before gzip): counted, and its bytes measured, only when the span records. */
+  json: readonly string[];
   /** Requests that carried these events in this invocation so far, this one included. */
   attempt: number;
 }
@@ -26,25 +25,32 @@ export interface RequestFacts {
  * never carries the project key (it travels in the body, which is not recorded) or any event's content.
  */
 export async function traceRequest(tracer: Tracer, facts: RequestFacts, send: () => Promise<SendResult>): Promise<SendResult> {
-  const url = new URL(`${facts.destination.replace(/\/+$/, '')}/batch/`);
-  const attributes: Attributes = {
-    'http.request.method': 'POST',
-    'server.address': url.hostname,
-    'url.path': url.pathname,
-    'posthog.events': facts.events,
-    'posthog.json_bytes': facts.jsonBytes,
-    'posthog.attempt': facts.attempt,
-  };
-  return tracer.startActiveSpan('POST /batch/', { kind: SpanKind.CLIENT, attributes }, async (span) => {
+  return tracer.startActiveSpan('POST /batch/', { kind: SpanKind.CLIENT }, async (span) => {
+    // Untraced (the default) the span records nothing: skip measuring what it would not keep on the forwarder's hot path.
+    const recording = span.isRecording();
+    if (recording) span.setAttributes(requestAttributes(facts));
     try {
       const result = await send();
-      span.setAttributes(resultAttributes(result));
+      if (recording) span.setAttributes(resultAttributes(result));
       if (!result.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: result.failure ?? `HTTP ${result.status}` });
       return result;
     } finally {
       span.end();
     }
   });
+}
+
+/** Where the request went and what it carried. */
+function requestAttributes(facts: RequestFacts): Attributes {
+  const url = new URL(`${facts.destination.replace(/\/+$/, '')}/batch/`);
+  return {
+    'http.request.method': 'POST',
+    'server.address': url.hostname,
+    'url.path': url.pathname,
+    'posthog.events': facts.json.length,
+    'posthog.json_bytes': facts.json.reduce((bytes, text) => bytes + Buffer.byteLength(text), 0),
+    'posthog.attempt': facts.attempt,
+  };
 }
 
 /** What came back: the status (when one did), the outcome, and for no answer whether it timed out. */
