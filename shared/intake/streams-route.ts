@@ -37,6 +37,7 @@ export async function handleStreams(event: APIGatewayProxyEventV2, deps: Streams
     ...deps.config.streams,
     libVersion: deps.libVersion,
     personlessEvents: deps.config.personlessEvents,
+    ownsBody: true,
   });
   if (!mapped.ok) return reject(400, 'invalid', mapped.errors);
 

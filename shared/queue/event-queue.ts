@@ -1,6 +1,6 @@
 import { type SendMessageBatchRequestEntry, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { packBySize } from '../lib/pack.ts';
-import { encodeMessage, MAX_MESSAGE_BYTES, messageSize, type QueueMessage } from './message.ts';
+import { encodeMessage, MAX_MESSAGE_BYTES, type QueueMessage } from './message.ts';
 
 const MAX_BATCH_ENTRIES = 10;
 
@@ -119,7 +119,7 @@ export function createSqsEventQueue(deps: { sqs: SQSClient; queueUrl: string }):
         if (waiting.length === 0) setImmediate(flushWaiting);
         waiting.push({
           entries: encoded.map((m, i) => ({ Id: `m${i}`, MessageBody: m.body, MessageAttributes: m.attributes })),
-          sizes: encoded.map(messageSize),
+          sizes: encoded.map((m) => m.size),
           done: (failure) => (failure === undefined ? resolve() : reject(failure)),
         });
       });

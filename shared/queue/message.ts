@@ -17,8 +17,10 @@ export interface QueueMessage {
 export const MESSAGE_ATTRIBUTES = { destination: 'destination', origin: 'origin', receivedAt: 'received_at' } as const;
 
 export interface EncodedMessage {
-  body: string;
-  attributes: Record<string, MessageAttributeValue>;
+  readonly body: string;
+  readonly attributes: Record<string, MessageAttributeValue>;
+  /** Bytes SQS counts for the message: body plus attribute names, types and values (measured once, when encoded). */
+  readonly size: number;
 }
 
 /**
@@ -53,22 +55,21 @@ const encodings = new WeakMap<QueueMessage, EncodedMessage>();
 export function encodeMessage(message: QueueMessage): EncodedMessage {
   const known = encodings.get(message);
   if (known) return known;
-  const encoded = {
-    body: encodeBody(message.event),
-    attributes: {
-      [MESSAGE_ATTRIBUTES.destination]: text(message.destination),
-      [MESSAGE_ATTRIBUTES.origin]: text(message.origin),
-      [MESSAGE_ATTRIBUTES.receivedAt]: text(message.receivedAt),
-    },
+  const body = encodeBody(message.event);
+  const attributes = {
+    [MESSAGE_ATTRIBUTES.destination]: text(message.destination),
+    [MESSAGE_ATTRIBUTES.origin]: text(message.origin),
+    [MESSAGE_ATTRIBUTES.receivedAt]: text(message.receivedAt),
   };
+  const encoded = { body, attributes, size: messageSize({ body, attributes }) };
   encodings.set(message, encoded);
   return encoded;
 }
 
 /** Bytes SQS counts for a message: body plus attribute names, types and values. */
-export function messageSize(encoded: EncodedMessage): number {
-  let size = Buffer.byteLength(encoded.body);
-  for (const [name, value] of Object.entries(encoded.attributes)) {
+export function messageSize({ body, attributes }: Pick<EncodedMessage, 'body' | 'attributes'>): number {
+  let size = Buffer.byteLength(body);
+  for (const [name, value] of Object.entries(attributes)) {
     size += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '') + Buffer.byteLength(value.StringValue ?? '');
   }
   return size;
@@ -76,7 +77,7 @@ export function messageSize(encoded: EncodedMessage): number {
 
 /** The queue's one size check: undefined when the message fits, else a message naming its size and the limit. */
 export function sizeProblem(message: QueueMessage): string | undefined {
-  const size = messageSize(encodeMessage(message));
+  const { size } = encodeMessage(message);
   if (size <= MAX_MESSAGE_BYTES) return undefined;
   return `maps to an event of ${size} bytes once queued; one event may take at most ${MAX_MESSAGE_BYTES} bytes`;
 }

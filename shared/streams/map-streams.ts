@@ -2,7 +2,6 @@ import { defineValue, isPlainObject } from '../mapping/coerce.ts';
 import { stampLibrary } from '../mapping/library.ts';
 import type { PostHogEvent } from '../posthog/event.ts';
 import {
-  CAMPAIGN_FIELDS,
   CHANNEL_ADDRESS_FIELDS,
   isMoEngageSource,
   KNOWN_EVENT_FIELDS,
@@ -15,6 +14,7 @@ import { type BatchFacts, streamsIdentity, streamsUuid, text } from './identity.
 import { type FieldIssue, joinPath } from '../mapping/warnings.ts';
 import { toFieldIssues } from '../mapping/zod-issues.ts';
 import { checkStructure, INPUT_LIMITS } from '../mapping/input-limits.ts';
+import { attributeProperties } from './attribute-properties.ts';
 
 /** Configurable parts of the Streams mapping (STREAMS_* settings, docs/streams.md). */
 export interface StreamsOptions {
@@ -44,6 +44,13 @@ export interface StreamsMappingContext extends StreamsOptions {
   libVersion: string;
   /** Event codes and display names captured with `$process_person_profile: false`. */
   personlessEvents: ReadonlySet<string>;
+  /**
+   * The caller hands the body over (the intake: a body read for this request alone): an event's `event_attributes`
+   * object then becomes its `properties` in place, when nothing has to come before the attributes or be left out of
+   * them. Without it they are copied, key by key; the events are the same either way. The copy was the top cost of a
+   * batch of events with hundreds of attributes (docs/benchmarks.md, section 7).
+   */
+  ownsBody?: boolean;
 }
 
 export interface MappedStreamsEvent {
@@ -67,12 +74,9 @@ export const DEVICE_PREFIX = '$moengage_device_';
 /** Most events one Streams request may hold: MoEngage sends batches of 100 (docs/streams.md, "Limits"). */
 export const MAX_STREAMS_EVENTS = 1000;
 
-/** Properties that would change person profiles; only the mapping itself sets them. */
-const PERSON_KEYS = new Set(['$set', '$set_once', '$unset', '$process_person_profile']);
-
 /**
- * Maps one Streams batch. Pure: no clock, no environment; the uuid and timestamp of each event come from the event
- * itself, so a batch MoEngage retries maps to byte-identical events. Events are judged one by one: invalid ones are
+ * Maps one Streams batch. Pure: no clock, no environment (and the body left as it came unless `ownsBody`); the uuid
+ * and timestamp of each event come from the event itself, so a batch MoEngage retries maps to byte-identical events. Events are judged one by one: invalid ones are
  * listed under `rejected`, the rest mapped. Only a body that is not a batch at all fails as a whole.
  */
 export function mapStreamsBatch(body: unknown, ctx: StreamsMappingContext): StreamsBatchResult {
@@ -138,14 +142,10 @@ export function mapStreamsEvent(input: unknown, index: number, batch: BatchFacts
   const internalId = identity.source === 'moengage_device_id' || (identity.source === 'moengage_user_id' && !ctx.internalIdPersons);
   const personless = internalId || ctx.personlessEvents.has(code ?? '') || ctx.personlessEvents.has(text(e.event_name) ?? '');
 
-  const properties: Record<string, unknown> = {};
-  for (const field of CAMPAIGN_FIELDS) if (e[field] != null) defineValue(properties, field, e[field]);
-  // Keys, not entries: no pair per attribute (an event may carry up to 1,000).
-  const eventAttributes = e.event_attributes ?? {};
-  for (const key of Object.keys(eventAttributes)) {
-    if (PERSON_KEYS.has(key)) warnings.push({ path: at(`event_attributes.${key}`), message: 'ignored: set by the forwarder only' });
-    else defineValue(properties, key, eventAttributes[key]);
-  }
+  // The uuid first: without event_uuid and moe_request_id it digests the event as it arrived, attributes included.
+  const uuidWarnings: FieldIssue[] = [];
+  const uuid = streamsUuid(e, input, index, batch, at('event_uuid'), uuidWarnings);
+  const properties = attributeProperties(e, ctx.ownsBody === true, at, warnings);
   if (ctx.includeChannelAddresses) {
     for (const field of CHANNEL_ADDRESS_FIELDS) if (e[field] != null) defineValue(properties, `$moengage_${field}`, e[field]);
   }
@@ -166,7 +166,7 @@ export function mapStreamsEvent(input: unknown, index: number, batch: BatchFacts
   if (personless) properties.$process_person_profile = false;
   stampLibrary(properties, ctx.libVersion);
 
-  const uuid = streamsUuid(e, input, index, batch, at('event_uuid'), warnings);
+  warnings.push(...uuidWarnings);
   const event: PostHogEvent = { event: name, distinct_id: identity.distinctId, properties, timestamp: e.event_time, uuid };
   const unknownFields = Object.keys(e).filter((key) => !KNOWN_EVENT_FIELDS.has(key));
   return { ok: true, event, warnings, unknownFields };

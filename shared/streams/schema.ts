@@ -8,7 +8,25 @@ import { normalizeTimestamp } from '../mapping/timestamp.ts';
  * so one bad event never fails the batch.
  */
 const Scalar = z.union([z.string(), z.number()]);
-const Attributes = z.record(z.string(), z.unknown());
+const AttributesRecord = z.record(z.string(), z.unknown());
+/**
+ * `AttributesRecord` without its copy: zod's record builds a new object key by key (a payload per key and per value),
+ * the top cost of a batch of events with hundreds of attributes. A JSON object (Object.prototype, enumerable string
+ * keys: what the request body readers make) passes that record unchanged but for an own `__proto__` key, which zod
+ * drops; so such an object is returned as is, and anything else (not an object, another prototype, `__proto__`) goes
+ * through the record itself, for the same value and the same issues. test/streams/attributes-schema.test.ts compares
+ * the two on generated events.
+ */
+const Attributes = z.transform((value: unknown, ctx): Record<string, unknown> => {
+  if (isJsonObject(value) && !Object.hasOwn(value, '__proto__')) return value;
+  const result = AttributesRecord.safeParse(value);
+  if (result.success) return result.data;
+  // Finalized issues (message set, input dropped): the event schema adds the key to their path, as for the record.
+  ctx.issues.push(...(result.error.issues as z.core.$ZodRawIssue[]));
+  return z.NEVER;
+});
+const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 const optional = <T extends z.ZodMiniType>(schema: T) => z.nullish(schema);
 
 /** `event_time`: epoch seconds UTC as documented; milliseconds when clearly ms (≥ 1e11); ISO 8601 also accepted. */

@@ -74,7 +74,7 @@ describe('enqueueing through fauxqs', () => {
 describe('one encoding per message', () => {
   afterEach(() => jest.restoreAllMocks());
 
-  it('serialises an event once for the size check and the send, and sends exactly that body', async () => {
+  it('serialises and measures an event once for the size check and the send, and sends exactly that body', async () => {
     const bodies: string[] = [];
     const client = {
       send: async (command: SendMessageBatchCommand) => {
@@ -84,10 +84,14 @@ describe('one encoding per message', () => {
     } as unknown as SQSClient;
     const checked = message('\uFFFF once');
     const stringify = jest.spyOn(JSON, 'stringify');
+    const byteLength = jest.spyOn(Buffer, 'byteLength');
     expect(sizeProblem(checked)).toBeUndefined();
     await createSqsEventQueue({ sqs: client, queueUrl: 'q' }).enqueue([checked]);
     expect(stringify.mock.calls.filter(([value]) => value === checked.event)).toHaveLength(1);
-    expect(bodies).toEqual([encodeBody(checked.event)]);
+    const body = encodeBody(checked.event);
+    expect(bodies).toEqual([body]);
+    // The size is measured when the message is encoded; the queue's batching reads it (it measured the body again).
+    expect(byteLength.mock.calls.filter(([value]) => value === body)).toHaveLength(1);
   });
 });
 
