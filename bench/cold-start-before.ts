@@ -40,3 +40,20 @@ export const CLASSIC_ZOD = {
   forwarder: { bundleBytes: 368_349, initMedianMs: 72.1 },
   after: { intake: { bundleBytes: 313_893, initMedianMs: 51.1 }, forwarder: { bundleBytes: 283_478, initMedianMs: 53.8 } },
 };
+
+/**
+ * Both deployed bundles just before the functions read their secrets through AWS's Parameters and Secrets Lambda
+ * Extension instead of the Secrets Manager client and Powertools Parameters (shared/platform/secrets-extension.ts):
+ * the build of commit 36abb62 and the change, measured alternately on 2026-11-29 on this machine with Node.js
+ * v24.21.0 by the same code (`npx tsx bench/run.ts --cold-start`, 20 imports each, two runs of each build, load
+ * average 2.5–2.7 while another benchmark ran): init medians of both runs, which overlap.
+ */
+export const SECRETS_CLIENT = {
+  commit: '36abb62',
+  loadAverage: 2.6,
+  clientBytes: 13_480,
+  parametersBytes: 3_433,
+  intake: { bundleBytes: 315_016, initMs: [48.9, 58.5] },
+  forwarder: { bundleBytes: 292_748, initMs: [50.3, 59.1] },
+  after: { intake: { bundleBytes: 298_354, initMs: [59.0, 59.7] }, forwarder: { bundleBytes: 274_700, initMs: [45.8, 58.9] } },
+};

@@ -4,7 +4,7 @@ import { COHORT_SYNC_POOL, createRuntime, type RuntimeDeps } from '#shared/cohor
 import type { HttpTransport, PooledTransport } from '#shared/lib/http-transport';
 import { createNodeHttpTransport } from '#shared/lib/node-http-transport';
 import { type RunTotals, runCohortSyncs } from '#shared/cohort-sync/sync';
-import { readSecretsManager } from '#shared/platform/secrets';
+import { readSecretsManager } from '#shared/platform/secrets-manager-reader';
 import { LIB_VERSION } from '#shared/mapping/library';
 import { FORMAT_HELP, FORMAT_OPTION, format, parse } from './args.ts';
 import { formatProgress, formatSummary } from './cohort-sync-format.ts';

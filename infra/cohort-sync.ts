@@ -31,6 +31,8 @@ export interface CohortSyncProps {
   logRetention?: RetentionDays;
   /** Tracing and log level, as for the stack's other functions (default: no tracing, INFO). */
   observability?: FunctionObservability;
+  /** `-c secretsExtensionLayerArn` (infra/secrets-extension.ts). */
+  secretsExtensionLayerArn?: string | undefined;
 }
 
 /**
@@ -81,6 +83,7 @@ export class CohortSync extends Construct {
       metricsNamespace: props.metricsNamespace ?? METRICS_NAMESPACE,
       logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
       observability: props.observability,
+      secretsExtensionLayerArn: props.secretsExtensionLayerArn,
       memorySize: 1024,
       // Shorter than the schedule, so runs never overlap; a run stopped by the deadline resumes on the next one.
       timeout: Duration.minutes(14),

@@ -64,6 +64,7 @@ export class ForwarderStack extends Stack {
       metricsNamespace: context.metricsNamespace,
       logRetention,
       observability: context.observability,
+      secretsExtensionLayerArn: config.secretsExtensionLayerArn,
       environment: deliveryEnvironment(context),
       queue,
       deadLetterQueue,
@@ -81,6 +82,7 @@ export class ForwarderStack extends Stack {
         metricsNamespace: context.metricsNamespace,
         logRetention,
         observability: context.observability,
+        secretsExtensionLayerArn: config.secretsExtensionLayerArn,
       });
       monitoring.notify(cohortSync.failureAlarm);
     }

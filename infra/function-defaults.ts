@@ -4,6 +4,7 @@ import { ApplicationLogLevel, Architecture, LayerVersion, LoggingFormat, Runtime
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { secretsExtension } from './secrets-extension.ts';
 import { defaultOtelLayerArn, TRACING_ENVIRONMENT } from './tracing.ts';
 
 /** The Lambda runtime every function deploys on; tests and CI run on the same Node major (test/infra/runtime.test.ts). */
@@ -59,6 +60,8 @@ export interface ServiceFunctionProps {
   description: string;
   /** Tracing and log level; default: no tracing, INFO (docs/deploy.md, "Logs and tracing"). */
   observability?: FunctionObservability | undefined;
+  /** AWS's ARN of the Parameters and Secrets extension layer (`-c secretsExtensionLayerArn`); default: aws-cdk-lib's for the region. */
+  secretsExtensionLayerArn?: string | undefined;
   /** Concurrency set aside for this function and its ceiling; default: none (the account's unreserved pool). */
   reservedConcurrentExecutions?: number | undefined;
 }
@@ -83,7 +86,8 @@ export const DEFAULT_OBSERVABILITY: FunctionObservability = { tracing: false, lo
  * A Lambda function with the shared defaults: Node.js 24 on arm64, a CommonJS bundle (minified, with a source map) of
  * only what functions/<name>/handler.ts imports, JSON logs in a log group of its own with a retention, Lambda's
  * advanced logging controls (the application level as set, platform lines at WARN only: no START/END/REPORT line
- * per invocation), active tracing with AWS's OpenTelemetry layer only when asked for, and a role of its own that may write only to that log
+ * per invocation), AWS's Parameters and Secrets extension to read secrets through (infra/secrets-extension.ts), active
+ * tracing with AWS's OpenTelemetry layer only when asked for, and a role of its own that may write only to that log
  * group; callers grant the rest.
  */
 export class ServiceFunction extends Construct {
@@ -127,6 +131,7 @@ export class ServiceFunction extends Construct {
         ...(tracing ? TRACING_ENVIRONMENT : {}),
         ...props.environment,
       },
+      paramsAndSecrets: secretsExtension(props.secretsExtensionLayerArn),
       ...(tracing ? { layers: [LayerVersion.fromLayerVersionArn(this, 'OpenTelemetry', tracingLayerArn ?? defaultOtelLayerArn())] } : {}),
       bundling: BUNDLING,
     });

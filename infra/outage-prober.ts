@@ -16,6 +16,8 @@ export interface OutageProberProps {
   metricsNamespace: string;
   logRetention: RetentionDays;
   observability?: FunctionObservability;
+  /** `-c secretsExtensionLayerArn` (infra/secrets-extension.ts). */
+  secretsExtensionLayerArn?: string | undefined;
   environment: Record<string, string>;
   queue: Queue;
   deadLetterQueue: Queue;
@@ -51,6 +53,7 @@ export class OutageProber extends Construct {
       metricsNamespace: props.metricsNamespace,
       logRetention: props.logRetention,
       observability: props.observability,
+      secretsExtensionLayerArn: props.secretsExtensionLayerArn,
       environment: { ...props.environment, EVENT_SOURCE_MAPPING_ID: props.eventSourceMappingId, QUEUE_ARN: props.queue.queueArn },
     });
     const role = this.function.role;

@@ -39,6 +39,7 @@ export function createIntake(scope: Construct, context: PipelineContext): Servic
     metricsNamespace: context.metricsNamespace,
     logRetention: config.logRetentionDays,
     observability: context.observability,
+    secretsExtensionLayerArn: config.secretsExtensionLayerArn,
     // Behind a function URL nothing throttles in front of the intake: its reserved concurrency bounds it instead.
     reservedConcurrentExecutions: config.endpoint === 'functionUrl' ? config.intakeReservedConcurrency : undefined,
     environment: {
@@ -87,6 +88,7 @@ export function createForwarder(scope: Construct, context: PipelineContext): For
     metricsNamespace: context.metricsNamespace,
     logRetention: config.logRetentionDays,
     observability: context.observability,
+    secretsExtensionLayerArn: config.secretsExtensionLayerArn,
     environment: deliveryEnvironment(context),
   });
   posthogApiKey.grantRead(fn.role);

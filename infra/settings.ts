@@ -82,6 +82,15 @@ const STACK_SETTINGS = {
     meaning:
       'With `tracing=true`: the OpenTelemetry layer, for a region where AWS publishes another version or account (AWS\'s layer table; docs/deploy.md, "Logs and tracing").',
   }),
+  secretsExtensionLayerArn: setting({
+    schema: z
+      .string()
+      .regex(LAYER_ARN, 'must be a Lambda layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)')
+      .optional(),
+    defaultText: "AWS-Parameters-and-Secrets-Lambda-Extension-Arm64 1.0.103 from aws-cdk-lib's region table (21 regions)",
+    meaning:
+      'The Parameters and Secrets extension layer the functions read their secrets through, for a region aws-cdk-lib has no ARN for (AWS\'s layer table; docs/deploy.md, "Setting the secrets").',
+  }),
   apiAccessLog: setting({
     schema: booleanContext.default(false),
     meaning: "The HTTP API's JSON access log (one line per request). Off by default: the intake logs every rejection and error itself.",

@@ -5,6 +5,7 @@ import { USER_AGENT } from '#shared/mapping/library';
 import type { Config } from '#shared/platform/config';
 import { createLogger, createMetrics } from '#shared/platform/observability';
 import { createSecrets } from '#shared/platform/secrets';
+import { readSecretsManager } from '#shared/platform/secrets-manager-reader';
 import { createNodeHttpTransport } from '#shared/lib/node-http-transport';
 import { POSTHOG_POOL, postRawBatch } from '#shared/posthog/capture-client';
 
@@ -24,7 +25,7 @@ export function startLocalProber(options: {
   const { config, sqs, queueUrl } = options;
   const transport = createNodeHttpTransport(POSTHOG_POOL);
   const client = { send: transport.send, timeoutMs: config.posthogTimeoutMs, userAgent: USER_AGENT };
-  const secrets = createSecrets(config);
+  const secrets = createSecrets(config, readSecretsManager);
   const deps = {
     ...sqsProberQueues({ sqs, queueUrl, queueArn: options.queueArn, dlqUrl: options.dlqUrl, hideSeconds: config.outage.probeSeconds }),
     settings: config.outage,

@@ -5,13 +5,14 @@ import { COHORT_SYNC_POOL, createRuntime } from '#shared/cohort-sync/runtime';
 import { createNodeHttpTransport } from '#shared/lib/node-http-transport';
 import { type RunTotals, runCohortSyncs } from '#shared/cohort-sync/sync';
 import { count, createLogger, createMetrics, withLambdaContext } from '#shared/platform/observability';
-import { readSecretsManager } from '#shared/platform/secrets';
+import { createExtensionSecretReader } from '#shared/platform/secrets-extension';
 import { LIB_NAME, LIB_VERSION } from '#shared/mapping/library';
 
 const config = loadCohortSyncConfig();
 const logger = createLogger('cohort-sync');
 const metrics = createMetrics('cohort-sync');
 const { send } = createNodeHttpTransport(COHORT_SYNC_POOL);
+const readSecret = createExtensionSecretReader({ send, env: process.env });
 const s3 = new S3Client({});
 /** Time kept back at the end of an invocation to save state and publish metrics. */
 const SAFETY_MARGIN_MS = 60_000;
@@ -26,7 +27,7 @@ export const handler = withLambdaContext(logger, async (_event: unknown, context
     const runtime = await createRuntime(config, {
       send,
       s3,
-      readSecret: readSecretsManager,
+      readSecret,
       now: Date.now,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       random: Math.random,

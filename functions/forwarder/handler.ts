@@ -6,6 +6,7 @@ import { CONNECT_TIMEOUT_MS, POSTHOG_POOL, postRawBatch } from '#shared/posthog/
 import { createNodeHttpTransport } from '#shared/lib/node-http-transport';
 import { DEFAULT_RETRY } from '#shared/lib/retry-policy';
 import { createSecrets } from '#shared/platform/secrets';
+import { createExtensionSecretReader } from '#shared/platform/secrets-extension';
 import { createSqsClient, LAMBDA_SQS_LIMITS } from '#shared/platform/sqs-client';
 import { USER_AGENT } from '#shared/mapping/library';
 import { createVisibilityController } from '#shared/delivery/visibility';
@@ -26,7 +27,7 @@ const { outage } = config;
 
 const forward = createForwarderHandler({
   defaultDestination: config.posthogHost,
-  secrets: createSecrets(config),
+  secrets: createSecrets(config, createExtensionSecretReader({ send, env: process.env })),
   post: (destination, apiKey, events, timeoutMs) => postRawBatch({ ...client, timeoutMs }, destination, apiKey, events),
   requestTimeoutMs: config.posthogTimeoutMs,
   deadLetters: createDeadLetterQueue({ sqs, dlqUrl: config.dlqUrl }),

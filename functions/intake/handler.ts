@@ -7,6 +7,8 @@ import { handleIntake, type IntakeDeps } from '#shared/intake/router';
 import { createPostHogVerifier } from '#shared/intake/posthog-verifier';
 import { createLogger, createMetrics, withLambdaContext } from '#shared/platform/observability';
 import { createSecrets } from '#shared/platform/secrets';
+import { createExtensionSecretReader, EXTENSION_POOL } from '#shared/platform/secrets-extension';
+import { createNodeHttpTransport } from '#shared/lib/node-http-transport';
 import { LIB_VERSION, USER_AGENT } from '#shared/mapping/library';
 
 // Built once per cold start; a bad configuration fails here, naming the variable.
@@ -18,7 +20,7 @@ const metrics = createMetrics('intake');
 const VERIFY_TIMEOUT_MS = 2_000;
 const deps: IntakeDeps = {
   config,
-  secrets: createSecrets(config),
+  secrets: createSecrets(config, createExtensionSecretReader({ send: createNodeHttpTransport(EXTENSION_POOL).send, env: process.env })),
   queue: createSqsEventQueue({ sqs: createSqsClient(LAMBDA_SQS_LIMITS), queueUrl: requireQueueUrl(config) }),
   logger,
   metrics,

@@ -6,6 +6,7 @@ import { loadConfig, requireQueueUrl } from '#shared/platform/config';
 import { createEsmEventSource } from '#shared/platform/esm-event-source';
 import { createLogger, createMetrics, withLambdaContext } from '#shared/platform/observability';
 import { createSecrets } from '#shared/platform/secrets';
+import { createExtensionSecretReader } from '#shared/platform/secrets-extension';
 import { createSqsClient, LAMBDA_SQS_LIMITS } from '#shared/platform/sqs-client';
 import { POSTHOG_POOL, postRawBatch } from '#shared/posthog/capture-client';
 import { createNodeHttpTransport } from '#shared/lib/node-http-transport';
@@ -18,7 +19,7 @@ if (!esmId) throw new Error('invalid configuration: EVENT_SOURCE_MAPPING_ID is r
 if (!queueArn) throw new Error('invalid configuration: QUEUE_ARN is required');
 const sqs = createSqsClient(LAMBDA_SQS_LIMITS);
 const client = { send: createNodeHttpTransport(POSTHOG_POOL).send, timeoutMs: config.posthogTimeoutMs, userAgent: USER_AGENT };
-const secrets = createSecrets(config);
+const secrets = createSecrets(config, createExtensionSecretReader({ send: client.send, env: process.env }));
 const logger = createLogger('prober');
 const metrics = createMetrics('prober');
 // Built once per container, like every function's clients (a scheduled run reuses them while the container lives).

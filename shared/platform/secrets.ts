@@ -1,14 +1,11 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { Config } from './config.ts';
 
-/** Reads a secret's string value; Powertools caches it for `maxAge` seconds so rotations are picked up. */
+/**
+ * Reads a secret's string value, keeping it `maxAge` seconds so rotations are picked up. Two readers: the deployed
+ * functions' (secrets-extension.ts, AWS's Parameters and Secrets Lambda Extension) and the CLI's and local runs'
+ * (secrets-manager-reader.ts, the SDK).
+ */
 export type SecretReader = (name: string, maxAgeSeconds: number) => Promise<string>;
-
-export const readSecretsManager: SecretReader = async (name, maxAge) => {
-  const value = await getSecret<string>(name, { maxAge });
-  if (typeof value !== 'string' || value === '') throw new SecretError(`secret ${name} is empty or not a string`);
-  return value;
-};
 
 export class SecretError extends Error {
   override name = 'SecretError';
@@ -35,8 +32,8 @@ export function parseTokenList(value: string): string[] {
     .filter((t) => t !== '');
 }
 
-/** Values from the environment win (local runs); otherwise Secrets Manager names from the config are read. */
-export function createSecrets(config: Config, read: SecretReader = readSecretsManager): Secrets {
+/** Values from the environment win (local runs); otherwise Secrets Manager names from the config are read with `read`. */
+export function createSecrets(config: Config, read: SecretReader): Secrets {
   const maxAge = config.secretsMaxAgeSeconds;
   const key = config.posthogApiKey;
   const tokens = config.webhookTokens;

@@ -11,9 +11,9 @@ import { bundleFunction } from '../../bench/cold-start.ts';
 import { succeededRecords } from '../../local/poller.ts';
 import { type LocalSqs, startLocalSqs } from '../../local/sqs-server.ts';
 import { closeServer, listenOnLoopback } from '../../local/loopback.ts';
-import { type FakeSecretsManager, startFakeSecretsManager } from '../cli/fake-secrets-manager.ts';
 import { bearer, httpApiEvent } from '../support/events.ts';
 import { type FakePostHog, startFakePostHog } from '../support/fake-posthog.ts';
+import { type FakeSecretsExtension, startFakeSecretsExtension } from '../support/fake-secrets-extension.ts';
 import { type LambdaEnvironment, type Outcome, startLambda } from '../support/lambda-runtime-api.ts';
 import { uuidsIn } from '../delivery/harness.ts';
 
@@ -26,7 +26,7 @@ const roots = { intake: '', forwarder: '' };
 /** What esbuild put in each bundle (its metafile's inputs). */
 const inputs: Record<keyof typeof roots, string[]> = { intake: [], forwarder: [] };
 let sqs: LocalSqs;
-let secrets: FakeSecretsManager;
+let secrets: FakeSecretsExtension;
 let posthog: FakePostHog;
 const running: LambdaEnvironment[] = [];
 
@@ -38,7 +38,7 @@ beforeAll(async () => {
     inputs[name] = Object.keys(built.metafile.inputs);
   }
   sqs = await startLocalSqs();
-  secrets = await startFakeSecretsManager({ 'posthog-api-key': API_KEY, 'webhook-tokens': JSON.stringify([TOKEN]) });
+  secrets = await startFakeSecretsExtension({ 'posthog-api-key': API_KEY, 'webhook-tokens': JSON.stringify([TOKEN]) });
   posthog = await startFakePostHog();
 }, 120_000);
 
@@ -48,7 +48,11 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** What the stack gives each function (infra/pipeline-functions.ts, infra/function-defaults.ts), pointed at 127.0.0.1. */
+/**
+ * What the stack gives each function (infra/pipeline-functions.ts, infra/function-defaults.ts), pointed at 127.0.0.1,
+ * and what Lambda adds: the role's credentials with their session token, which the Parameters and Secrets extension
+ * (its layer, infra/secrets-extension.ts; here a stand-in on the port the layer's variable names) asks for.
+ */
 function stackEnv(name: 'intake' | 'forwarder', posthogHost: string): Record<string, string> {
   const common = {
     NODE_OPTIONS: '--enable-source-maps',
@@ -58,8 +62,9 @@ function stackEnv(name: 'intake' | 'forwarder', posthogHost: string): Record<str
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SESSION_TOKEN: secrets.token,
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+    PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: secrets.port,
     POSTHOG_HOST: posthogHost,
     POSTHOG_API_KEY_SECRET: 'posthog-api-key',
     QUEUE_URL: sqs.queueUrl,
@@ -149,10 +154,14 @@ describe('the deployed bundles, invoked through the Lambda Runtime API', () => {
     }
   });
 
-  it('carry zod/mini without classic zod, and the event-stream stand-in without the codec (docs/benchmarks.md, section 4)', () => {
+  it('carry zod/mini without classic zod, the event-stream stand-in without the codec, no Secrets Manager client (docs/benchmarks.md, section 4)', () => {
     for (const bundled of Object.values(inputs)) {
       expect(
-        bundled.filter((path) => /node_modules\/zod\/v4\/classic\/|@smithy\/core\/dist-es\/submodules\/event-streams\//.test(path)),
+        bundled.filter((path) =>
+          /node_modules\/zod\/v4\/classic\/|@smithy\/core\/dist-es\/submodules\/event-streams\/|@aws-sdk\/client-secrets-manager\/|@aws-lambda-powertools\/parameters\//.test(
+            path,
+          ),
+        ),
       ).toEqual([]);
       expect(bundled).toEqual(expect.arrayContaining(['shared/lib/zod-mini.ts', 'shared/platform/no-event-streams.ts']));
     }

@@ -142,6 +142,7 @@ describe('resolveStackConfig', () => {
     [{ posthogHost: 'eu', cohortSync: 'yes' }, /-c cohortSync: must be true or false/],
     [{ posthogHost: 'eu', tracing: 'on' }, /-c tracing: must be true or false/],
     [{ posthogHost: 'eu', tracingLayerArn: 'AWSOpenTelemetryDistroJs:12' }, /-c tracingLayerArn: must be a Lambda layer version ARN/],
+    [{ posthogHost: 'eu', secretsExtensionLayerArn: 'v1.0.103' }, /-c secretsExtensionLayerArn: must be a Lambda layer version ARN/],
     [{ posthogHost: 'eu', logLevel: 'info' }, /-c logLevel: must be DEBUG, INFO, WARN or ERROR/],
     [{ posthogHost: 'ftp://example.com' }, /-c posthogHost: must be "us", "eu" or an http\(s\) URL/],
     [{ posthogHost: 'eu', stage: 'Prod' }, /-c stage: must be 1–20 lower-case letters/],

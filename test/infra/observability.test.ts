@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { buildStack, logicalId } from './stack-fixture.ts';
+import { buildStack, logicalId, SECRETS_EXTENSION_LAYER } from './stack-fixture.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Statement = { Action: string | string[]; Resource: unknown };
@@ -25,7 +25,9 @@ describe('ForwarderStack with tracing, DEBUG logs and the access log turned on',
 
   it("adds AWS's OpenTelemetry layer in the stack's region to every function, traces only (no Application Signals)", () => {
     for (const [, r] of functions) {
+      // After the Parameters and Secrets extension every function has (test/infra/secrets-extension.test.ts).
       expect(r.Properties.Layers).toEqual([
+        SECRETS_EXTENSION_LAYER,
         {
           'Fn::Join': [
             '',
@@ -71,13 +73,13 @@ describe('-c tracingLayerArn', () => {
   it('replaces the default layer when tracing is on', () => {
     const { stack } = buildStack({ tracing: 'true', tracingLayerArn: arn });
     const functions = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as Resource[];
-    expect(functions.map((r) => r.Properties.Layers)).toEqual(functions.map(() => [arn]));
+    expect(functions.map((r) => r.Properties.Layers)).toEqual(functions.map(() => [SECRETS_EXTENSION_LAYER, arn]));
   });
 
-  it('adds nothing while tracing is off (the default): no layer, no wrapper, no tracing config', () => {
+  it('adds nothing while tracing is off (the default): no layer but the secrets extension, no wrapper, no tracing config', () => {
     const { stack } = buildStack({ tracingLayerArn: arn });
     for (const r of Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as Resource[]) {
-      expect(r.Properties.Layers).toBeUndefined();
+      expect(r.Properties.Layers).toEqual([SECRETS_EXTENSION_LAYER]);
       expect(JSON.stringify(r.Properties.Environment)).not.toContain('otel');
       expect(r.Properties.TracingConfig).toBeUndefined();
     }

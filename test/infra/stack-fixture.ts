@@ -32,3 +32,19 @@ export function logicalId(construct: IConstruct): string {
   const element = (construct.node.defaultChild ?? construct) as CfnElement;
   return Stack.of(construct).getLogicalId(element);
 }
+
+/** The layer every function gets by default: aws-cdk-lib's per-region map of the Parameters and Secrets extension (arm64). */
+export const SECRETS_EXTENSION_LAYER = { 'Fn::FindInMap': ['ParamsandsecretslayerMap', { Ref: 'AWS::Region' }, '1x0x103xarm64'] };
+
+/** The extension's environment as aws-cdk-lib writes it from infra/secrets-extension.ts' options. */
+export const SECRETS_EXTENSION_ENV = {
+  PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED: 'false',
+  PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE: '1000',
+  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2773',
+  PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL: 'warn',
+  PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS: '3',
+  SECRETS_MANAGER_TIMEOUT_MILLIS: '2000',
+  SECRETS_MANAGER_TTL: '300',
+  SSM_PARAMETER_STORE_TIMEOUT_MILLIS: '0',
+  SSM_PARAMETER_STORE_TTL: '300',
+};

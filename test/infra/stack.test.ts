@@ -8,7 +8,7 @@ import { SIZING } from '../../infra/pipeline-functions.ts';
 import { POSTHOG_KEY_PLACEHOLDER, secretNames } from '../../infra/storage.ts';
 import { QUEUE_SETTINGS } from '../../shared/queue/settings.ts';
 import { httpApiEvent } from '../support/events.ts';
-import { buildStack, logicalId } from './stack-fixture.ts';
+import { buildStack, logicalId, SECRETS_EXTENSION_ENV } from './stack-fixture.ts';
 
 const run = promisify(execFile);
 
@@ -113,6 +113,7 @@ describe('ForwarderStack (defaults)', () => {
         MAX_BODY_BYTES: '1048576',
         STRICT_MODE: 'false',
         SECRETS_MAX_AGE_SECONDS: '60',
+        ...SECRETS_EXTENSION_ENV,
         STREAMS_EVENT_NAME: 'event_name',
         STREAMS_INCLUDE_CHANNEL_ADDRESSES: 'false',
         STREAMS_USER_ATTRIBUTES: 'set_once',
@@ -133,6 +134,7 @@ describe('ForwarderStack (defaults)', () => {
         RETRY_MAX_SECONDS: '900',
         OUTAGE_PROBE_SECONDS: '60',
         MAX_RECEIVE_COUNT: '8',
+        ...SECRETS_EXTENSION_ENV,
       });
     });
 
