@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,6 +8,7 @@ import type { APIGatewayProxyResultV2, SQSBatchResponse, SQSRecord } from 'aws-l
 import { LIB_NAME } from '#shared/mapping/library';
 import { toSqsRecord } from '#shared/queue/sqs-record';
 import { bundleFunction } from '../../bench/cold-start.ts';
+import { COLD_START_TARGETS } from '../../bench/results.ts';
 import { succeededRecords } from '../../local/poller.ts';
 import { type LocalSqs, startLocalSqs } from '../../local/sqs-server.ts';
 import { closeServer, listenOnLoopback } from '../../local/loopback.ts';
@@ -139,6 +140,17 @@ async function deleteSucceeded(records: SQSRecord[], response: SQSBatchResponse)
 describe('the deployed bundles, invoked through the Lambda Runtime API', () => {
   it('are alone in their directory: index.cjs and its source map, no node_modules', () => {
     for (const root of Object.values(roots)) expect(readdirSync(root).sort()).toEqual(['index.cjs', 'index.cjs.map']);
+  });
+
+  it('stay within their size budgets (issue 15: intake ≤ 300 kB, forwarder ≤ 700 kB; the same build every time)', () => {
+    const size = (name: keyof typeof roots) => statSync(join(roots[name], 'index.cjs')).size;
+    expect({
+      intake: size('intake') <= COLD_START_TARGETS.intakeBytes,
+      forwarder: size('forwarder') <= COLD_START_TARGETS.forwarderBytes,
+    }).toEqual({
+      intake: true,
+      forwarder: true,
+    });
   });
 
   it("export each handler as a plain, writable property, which OpenTelemetry's Lambda instrumentation wraps in place", () => {
