@@ -144,13 +144,9 @@ describe('the deployed bundles, invoked through the Lambda Runtime API', () => {
 
   it('stay within their size budgets (issue 15: intake ≤ 300 kB, forwarder ≤ 700 kB; the same build every time)', () => {
     const size = (name: keyof typeof roots) => statSync(join(roots[name], 'index.cjs')).size;
-    expect({
-      intake: size('intake') <= COLD_START_TARGETS.intakeBytes,
-      forwarder: size('forwarder') <= COLD_START_TARGETS.forwarderBytes,
-    }).toEqual({
-      intake: true,
-      forwarder: true,
-    });
+    // A failure prints the size: cut something before adding to the intake (docs/benchmarks.md, section 4).
+    expect(size('intake')).toBeLessThanOrEqual(COLD_START_TARGETS.intakeBytes);
+    expect(size('forwarder')).toBeLessThanOrEqual(COLD_START_TARGETS.forwarderBytes);
   });
 
   it("export each handler as a plain, writable property, which OpenTelemetry's Lambda instrumentation wraps in place", () => {
