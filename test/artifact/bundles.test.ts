@@ -216,6 +216,19 @@ describe('the deployed bundles, invoked through the Lambda Runtime API', () => {
     expect(posthog.requests.length).toBe(requestsBefore);
   });
 
+  it('answer 503 secrets_unavailable when no secrets extension listens, logging the question docs/operations.md quotes', async () => {
+    const closed = createServer();
+    const port = new URL(await listenOnLoopback(closed)).port;
+    await closeServer(closed);
+    const intake = await lambda('intake', { ...stackEnv('intake', posthog.url), PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: port }, 6_000);
+    const outcome = await intake.invoke(httpApiEvent({ body: '{"event":"e","distinct_id":"u"}', headers: bearer(TOKEN) }));
+    const response = answer<Exclude<APIGatewayProxyResultV2, string>>(outcome, intake.logs());
+    expect([response.statusCode, JSON.parse(String(response.body)).status]).toEqual([503, 'unavailable']);
+    expect(intake.logs()).toMatch(
+      /"reason":"secrets_unavailable".*the secrets extension did not answer \(.*\); is its layer on the function\?/,
+    );
+  });
+
   it('fail a cold start with a bad configuration at init, naming the variable', async () => {
     const { POSTHOG_HOST: _omitted, ...env } = stackEnv('intake', posthog.url);
     const intake = await lambda('intake', env, 6_000);
