@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -227,6 +227,7 @@ describe('the deployed bundles, invoked through the Lambda Runtime API', () => {
     expect(intake.logs()).toMatch(
       /"reason":"secrets_unavailable".*the secrets extension did not answer \(.*\); is its layer on the function\?/,
     );
+    expect(readFileSync('docs/operations.md', 'utf8')).toContain('did not answer (…); is its layer on the function?');
   });
 
   it('fail a cold start with a bad configuration at init, naming the variable', async () => {
