@@ -96,18 +96,25 @@ export function checkStructure(body: unknown, limits = INPUT_LIMITS, options: { 
   };
   const root = visit(body, undefined, '', 1);
   const stack: Frame[] = root ? [root] : [];
-  while (stack.length > 0) {
+  walk: while (stack.length > 0) {
     const frame = stack[stack.length - 1] as Frame;
-    if (frame.next >= frame.length) {
-      stack.pop();
-      continue;
+    const { keys, skip } = frame;
+    const value = frame.value as Record<string | number, unknown>;
+    // The frame's children up to its next container, in one loop: most children are scalars (an event may hold 1,000).
+    while (frame.next < frame.length) {
+      const i = frame.next++;
+      if (skip?.has(i)) continue;
+      if (report.errors.length >= MAX_REPORTED) break walk;
+      const key = keys ? (keys[i] as string) : i;
+      const item = value[key];
+      if (item === null || typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item))) continue;
+      const child = visit(item, frame, key, frame.depth + 1);
+      if (child) {
+        stack.push(child);
+        continue walk;
+      }
     }
-    const i = frame.next++;
-    if (frame.skip?.has(i)) continue;
-    if (report.errors.length >= MAX_REPORTED) break;
-    const key = frame.keys ? (frame.keys[i] as string) : i;
-    const child = visit((frame.value as Record<string | number, unknown>)[key], frame, key, frame.depth + 1);
-    if (child) stack.push(child);
+    stack.pop();
   }
   return report;
 }

@@ -14,6 +14,7 @@ const isUnrendered = (value: string): boolean => hasPair(value, '{{', '}}') || h
 const EMPTY_LIKE = new Set(['', 'none', 'null', 'undefined']);
 /** A UTF-16 surrogate without its partner: JSON.stringify writes it as `\ud800`, which PostHog's parser refuses. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const SUSPECT = /[\0\ud800-\udfff]/;
 /** Longest string value kept, in UTF-16 code units (64 KiB). */
 export const MAX_STRING_LENGTH = 64 * 1024;
 
@@ -31,6 +32,7 @@ export function templateProblem(value: unknown): TemplateProblem | undefined {
 
 /** Problems of the text itself (also checked on property names): NUL characters and lone surrogates. */
 export function textProblem(value: string): 'nul' | 'invalid_unicode' | undefined {
+  if (!SUSPECT.test(value)) return undefined;
   if (value.includes('\u0000')) return 'nul';
   if (LONE_SURROGATE.test(value)) return 'invalid_unicode';
   return undefined;
