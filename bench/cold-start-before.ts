@@ -44,16 +44,17 @@ export const CLASSIC_ZOD = {
 /**
  * Both deployed bundles just before the functions read their secrets through AWS's Parameters and Secrets Lambda
  * Extension instead of the Secrets Manager client and Powertools Parameters (shared/platform/secrets-extension.ts):
- * the build of commit 36abb62 and the change, measured alternately on 2026-11-29 on this machine with Node.js
- * v24.21.0 by the same code (`npx tsx bench/run.ts --cold-start`, 20 imports each, two runs of each build, load
- * average 2.5–2.7 while another benchmark ran): init medians of both runs, which overlap.
+ * the build of commit 36abb62 and the change (with the Streams change db2f15a beside it), measured alternately on
+ * 2026-11-29 on this machine with Node.js v24.21.0 by the same code (`npx tsx bench/run.ts --cold-start`, 20 imports
+ * each, two runs of each build, load average 0.9–2.7 while another benchmark started): init medians of both runs,
+ * which overlap.
  */
 export const SECRETS_CLIENT = {
   commit: '36abb62',
-  loadAverage: 2.6,
+  loadAverage: 1.8,
   clientBytes: 13_480,
   parametersBytes: 3_433,
-  intake: { bundleBytes: 315_016, initMs: [48.9, 58.5] },
-  forwarder: { bundleBytes: 292_748, initMs: [50.3, 59.1] },
-  after: { intake: { bundleBytes: 298_354, initMs: [59.0, 59.7] }, forwarder: { bundleBytes: 274_700, initMs: [45.8, 58.9] } },
+  intake: { bundleBytes: 315_016, initMs: [62.8, 60.5] },
+  forwarder: { bundleBytes: 292_748, initMs: [58.0, 47.6] },
+  after: { intake: { bundleBytes: 298_814, initMs: [62.7, 45.4] }, forwarder: { bundleBytes: 274_700, initMs: [57.1, 56.0] } },
 };
