@@ -38,6 +38,14 @@ export const booleanContext = z.preprocess(
 /** A whole number in [min, max]; `-c` gives it as text. */
 export const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** A Lambda layer version ARN, for the settings that replace a default layer (`tracingLayerArn`, `secretsExtensionLayerArn`). */
+export const layerArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/,
+    'must be a Lambda layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)',
+  );
+
 /** An id AWS Chatbot takes (a Teams channel id is URL-encoded, e.g. `19%3a…%40thread.tacv2`): no spaces or quotes. */
 export const chatId = (what: string) =>
   z.string().regex(/^[A-Za-z0-9%:@._=+,/-]{1,256}$/, `must be the ${what}, as the AWS Chatbot console shows it`);

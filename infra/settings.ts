@@ -3,8 +3,7 @@ import { resolvePostHogHost } from '../shared/posthog/host.ts';
 import { envText } from '../shared/platform/env-settings.ts';
 import { ALARM_SETTINGS } from './alarm-settings.ts';
 import { FUNCTION_SETTINGS } from './function-settings.ts';
-import { LAYER_ARN } from './tracing.ts';
-import { booleanContext, type FunctionGroup, integer, type Setting, setting } from './setting.ts';
+import { booleanContext, type FunctionGroup, integer, layerArn, type Setting, setting } from './setting.ts';
 
 /** CloudWatch Logs retention values (days) that CloudFormation accepts. */
 const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -74,19 +73,13 @@ const STACK_SETTINGS = {
       "Active tracing of every function with AWS's OpenTelemetry Lambda layer; the forwarder records each PostHog request as a span. Off by default: traces cost $5 per million and nothing reads them day to day.",
   }),
   tracingLayerArn: setting({
-    schema: z
-      .string()
-      .regex(LAYER_ARN, 'must be a Lambda layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)')
-      .optional(),
+    schema: layerArn.optional(),
     defaultText: "`AWSOpenTelemetryDistroJs` version 12 of account 615299751070 in the stack's region",
     meaning:
       'With `tracing=true`: the OpenTelemetry layer, for a region where AWS publishes another version or account (AWS\'s layer table; docs/deploy.md, "Logs and tracing").',
   }),
   secretsExtensionLayerArn: setting({
-    schema: z
-      .string()
-      .regex(LAYER_ARN, 'must be a Lambda layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)')
-      .optional(),
+    schema: layerArn.optional(),
     defaultText: "AWS-Parameters-and-Secrets-Lambda-Extension-Arm64 1.0.103 from aws-cdk-lib's region table (21 regions)",
     meaning:
       'The Parameters and Secrets extension layer the functions read their secrets through, for a region aws-cdk-lib has no ARN for (AWS\'s layer table; docs/deploy.md, "Setting the secrets").',

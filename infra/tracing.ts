@@ -20,9 +20,6 @@ const OTEL_LAYER_VERSION = 12;
 export const defaultOtelLayerArn = (): string =>
   `arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${OTEL_LAYER_ACCOUNT}:layer:AWSOpenTelemetryDistroJs:${OTEL_LAYER_VERSION}`;
 
-/** A Lambda layer version ARN (what `-c tracingLayerArn` accepts). */
-export const LAYER_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/;
-
 /**
  * The environment that turns the layer on: its wrapper script, and traces only (Application Signals, on by default in
  * the layer, would add metrics and a log group of its own, each with its own price).
