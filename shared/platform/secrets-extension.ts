@@ -1,5 +1,5 @@
 import type { HttpTransport, PoolOptions } from '../lib/http-transport.ts';
-import { SecretError, type SecretReader } from './secrets.ts';
+import { SecretError, type SecretReader, secretString } from './secrets.ts';
 
 /**
  * How the deployed functions read their secrets: through AWS's Parameters and Secrets Lambda Extension, a layer the
@@ -9,7 +9,7 @@ import { SecretError, type SecretReader } from './secrets.ts';
  * GetSecretValue with the function's role and returns its JSON answer (`SecretString`)
  * (docs.aws.amazon.com/lambda/latest/dg/with-secrets-manager.html; .../secretsmanager/latest/userguide/retrieving-secrets_lambda.html).
  * AWS recommends it over the SDK for Lambda; here it keeps the Secrets Manager client out of the bundles (intake
- * 315 → 298 kB, docs/benchmarks.md §4). It answers only during an invocation, never at init: secrets are read on first
+ * 315 → 299 kB, docs/benchmarks.md §4). It answers only during an invocation, never at init: secrets are read on first
  * use (shared/platform/secrets.ts). The CLI and local runs, outside Lambda, read through the SDK instead
  * (secrets-manager-reader.ts).
  */
@@ -73,9 +73,7 @@ export function createExtensionSecretReader({
       // The extension passes Secrets Manager's own error on (e.g. ResourceNotFoundException, AccessDeniedException).
       throw new SecretError(`secret ${name}: the secrets extension answered ${answer.status}: ${answer.text.slice(0, 300)}`);
     }
-    const value = parseAnswer(answer.text).SecretString;
-    if (typeof value !== 'string' || value === '') throw new SecretError(`secret ${name} is empty or not a string`);
-    return value;
+    return secretString(name, parseAnswer(answer.text).SecretString);
   };
   // Each value kept `maxAge` seconds, as Powertools' getSecret keeps it. Hand-written rather than Powertools'
   // BaseProvider: that class brings value transforms and multi-reads nothing here uses (2.9 kB of the intake bundle)

@@ -1,13 +1,9 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { SecretError, type SecretReader } from './secrets.ts';
+import { type SecretReader, secretString } from './secrets.ts';
 
 /**
  * Reads a secret through the SDK's Secrets Manager client (Powertools' `getSecret`, which keeps it `maxAge` seconds):
  * for the CLI and local runs, where no Lambda extension answers. The deployed functions read through AWS's Parameters
  * and Secrets Lambda Extension (secrets-extension.ts) and carry no Secrets Manager client.
  */
-export const readSecretsManager: SecretReader = async (name, maxAge) => {
-  const value = await getSecret<string>(name, { maxAge });
-  if (typeof value !== 'string' || value === '') throw new SecretError(`secret ${name} is empty or not a string`);
-  return value;
-};
+export const readSecretsManager: SecretReader = async (name, maxAge) => secretString(name, await getSecret(name, { maxAge }));

@@ -11,6 +11,12 @@ export class SecretError extends Error {
   override name = 'SecretError';
 }
 
+/** What a reader got for secret `name`, if it is a non-empty string: both readers accept only that. */
+export function secretString(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new SecretError(`secret ${name} is empty or not a string`);
+  return value;
+}
+
 export interface Secrets {
   posthogApiKey(): Promise<string>;
   webhookTokens(): Promise<string[]>;
