@@ -14,7 +14,7 @@ import { type LocalSqs, startLocalSqs } from '../../local/sqs-server.ts';
 import { closeServer, listenOnLoopback } from '../../local/loopback.ts';
 import { bearer, httpApiEvent } from '../support/events.ts';
 import { type FakePostHog, startFakePostHog } from '../support/fake-posthog.ts';
-import { type FakeSecretsExtension, startFakeSecretsExtension } from '../support/fake-secrets-extension.ts';
+import { absentExtensionPort, type FakeSecretsExtension, startFakeSecretsExtension } from '../support/fake-secrets-extension.ts';
 import { type LambdaEnvironment, type Outcome, startLambda } from '../support/lambda-runtime-api.ts';
 import { uuidsIn } from '../delivery/harness.ts';
 
@@ -217,9 +217,7 @@ describe('the deployed bundles, invoked through the Lambda Runtime API', () => {
   });
 
   it('answer 503 secrets_unavailable when no secrets extension listens, logging the question docs/operations.md quotes', async () => {
-    const closed = createServer();
-    const port = new URL(await listenOnLoopback(closed)).port;
-    await closeServer(closed);
+    const port = await absentExtensionPort();
     const intake = await lambda('intake', { ...stackEnv('intake', posthog.url), PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: port }, 6_000);
     const outcome = await intake.invoke(httpApiEvent({ body: '{"event":"e","distinct_id":"u"}', headers: bearer(TOKEN) }));
     const response = answer<Exclude<APIGatewayProxyResultV2, string>>(outcome, intake.logs());

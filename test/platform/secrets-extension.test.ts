@@ -1,9 +1,8 @@
-import { createServer } from 'node:net';
 import { createNodeHttpTransport } from '#shared/lib/node-http-transport';
 import type { PooledTransport } from '#shared/lib/http-transport';
 import { createExtensionSecretReader, EXTENSION_POOL } from '#shared/platform/secrets-extension';
 import { SecretError } from '#shared/platform/secrets';
-import { type FakeSecretsExtension, startFakeSecretsExtension } from '../support/fake-secrets-extension.ts';
+import { absentExtensionPort, type FakeSecretsExtension, startFakeSecretsExtension } from '../support/fake-secrets-extension.ts';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:forwarder/webhook-tokens&x=1-AbCdEf';
 let extension: FakeSecretsExtension;
@@ -77,12 +76,8 @@ describe('reading secrets through the Parameters and Secrets extension', () => {
   });
 
   it('fails, asking whether the layer is there, when nothing listens on the port', async () => {
-    const closed = createServer();
-    const port = await new Promise<number>((resolve) =>
-      closed.listen(0, '127.0.0.1', () => resolve((closed.address() as { port: number }).port)),
-    );
-    await new Promise((resolve) => closed.close(resolve));
-    expect(await failure(reader({ PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(port) })('posthog-api-key', 60))).toMatch(
+    const port = await absentExtensionPort();
+    expect(await failure(reader({ PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: port })('posthog-api-key', 60))).toMatch(
       /^secret posthog-api-key: the secrets extension did not answer \(.*ECONNREFUSED.*\); is its layer on the function\?$/,
     );
   });

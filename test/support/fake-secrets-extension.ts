@@ -56,3 +56,11 @@ export async function startFakeSecretsExtension(initial: Record<string, string>,
     close: () => closeServer(server),
   });
 }
+
+/** A port on 127.0.0.1 that nothing listens on: a function whose extension layer is missing. */
+export async function absentExtensionPort(): Promise<string> {
+  const server = createServer();
+  const port = new URL(await listenOnLoopback(server)).port;
+  await closeServer(server);
+  return port;
+}
