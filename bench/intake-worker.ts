@@ -1,5 +1,5 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { lambdaContext } from '../local/lambda-context.ts';
+import { benchRequest } from './http-api-event.ts';
 import { spread } from './stats.ts';
 import { BENCH_API_KEY, smallConnectorBody } from './workload.ts';
 import { countStdoutBytes } from './stdout-bytes.ts';
@@ -37,27 +37,13 @@ Object.assign(process.env, {
 const logBytes = countStdoutBytes();
 const { handler } = await import('../functions/intake/handler.ts');
 
-const event = (i: number): APIGatewayProxyEventV2 => ({
-  version: '2.0',
-  routeKey: '$default',
-  rawPath: '/v1/connector',
-  rawQueryString: '',
-  headers: { 'content-type': 'application/json', authorization: 'Bearer bench-token', 'user-agent': 'MoEngage' },
-  requestContext: {
-    accountId: '123456789012',
-    apiId: 'bench',
-    domainName: 'bench.execute-api.us-east-1.amazonaws.com',
-    domainPrefix: 'bench',
-    http: { method: 'POST', path: '/v1/connector', protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'MoEngage' },
+const event = (i: number) =>
+  benchRequest({
+    path: '/v1/connector',
+    body: smallConnectorBody(i),
+    headers: { 'content-type': 'application/json', authorization: 'Bearer bench-token' },
     requestId: `bench-${i}`,
-    routeKey: '$default',
-    stage: '$default',
-    time: '23/Nov/2026:12:00:00 +0000',
-    timeEpoch: 1_795_492_800_000,
-  },
-  body: smallConnectorBody(i),
-  isBase64Encoded: false,
-});
+  });
 
 async function drive(n: number, lanes: number, offset: number): Promise<{ accepted: number; latencies: number[] }> {
   let next = 0;

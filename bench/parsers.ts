@@ -1,11 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type IntakeDeps, handleIntake } from '#shared/intake/router';
 import { OUTREACH_EVENTS } from '#shared/mapping/outreach-events';
 import type { QueueMessage } from '#shared/queue/message';
 import { DEFAULT_STREAMS_OPTIONS } from '#shared/streams/map-streams';
 import { HOSTILE_BODIES } from './hostile-bodies.ts';
+import { benchRequest } from './http-api-event.ts';
 import { type Spread, spread } from './stats.ts';
 
 /** One worst-case body (bench/hostile-bodies.ts) at one body size limit. */
@@ -55,27 +55,8 @@ function deps(maxBodyBytes: number): IntakeDeps {
   };
 }
 
-const request = (path: string, contentType: string, body: string): APIGatewayProxyEventV2 => ({
-  version: '2.0',
-  routeKey: '$default',
-  rawPath: path,
-  rawQueryString: '',
-  headers: { 'content-type': contentType, authorization: `Bearer ${TOKEN}` },
-  requestContext: {
-    accountId: 'bench',
-    apiId: 'bench',
-    domainName: 'bench',
-    domainPrefix: 'bench',
-    http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
-    requestId: 'bench',
-    routeKey: '$default',
-    stage: '$default',
-    time: '',
-    timeEpoch: 0,
-  },
-  isBase64Encoded: false,
-  body,
-});
+const request = (path: string, contentType: string, body: string) =>
+  benchRequest({ path, body, headers: { 'content-type': contentType, authorization: `Bearer ${TOKEN}` }, requestId: 'bench' });
 
 /**
  * Each worst-case body at each limit through `handleIntake` (auth, body reader, checks, mapping, queue messages),
