@@ -165,7 +165,7 @@ function quotedContents(text: string): Set<string> {
 }
 
 /** Whether JSON must escape something in the value: a `"`, a `\` or a control character (below U+0020). */
-const needsEscaping = (value: string): boolean => someCode(value, (c) => c === 0x22 || c === 0x5c || c < 0x20);
+const needsEscaping = (value: string): boolean => someCode(value, (c) => c === QUOTE || c === BACKSLASH || c < 0x20);
 
 /** A control character other than a line break or a tab. */
 const isOtherControl = (c: number): boolean => c < 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09;
