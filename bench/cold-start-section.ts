@@ -2,14 +2,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { benchColdStart } from './cold-start.ts';
 import { load, machineInfo } from './machine.ts';
 import { coldStartSection } from './report-cold-start.ts';
+import { replaceSection } from './page-section.ts';
 import { coldStartTargets } from './results.ts';
+
+const COLD_START_HEADING = '## 4. Cold start';
 
 /** The text between §4's heading and the next section's: what `--cold-start` replaces. */
 export function replaceColdStartSection(page: string, section: string): string {
-  const start = page.indexOf('## 4. Cold start');
-  const end = page.indexOf('\n## 5. ', start);
-  if (start < 0 || end < 0) throw new Error('bench: docs/benchmarks.md has no section 4 followed by section 5 to replace');
-  return `${page.slice(0, start)}${section.trimEnd()}\n${page.slice(end)}`;
+  const start = page.indexOf(COLD_START_HEADING);
+  if (start < 0 || page.indexOf('\n## 5. ', start) < 0)
+    throw new Error('bench: docs/benchmarks.md has no section 4 followed by section 5 to replace');
+  return replaceSection(page, COLD_START_HEADING, section);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { load } from './machine.ts';
 import { benchRecovery, RECOVERY_FULL, RECOVERY_PROBE_SECONDS } from './recovery.ts';
+import { replaceSection } from './page-section.ts';
 import { RECOVERY_HEADING, recoverySection } from './report-recovery.ts';
 
 /**
@@ -20,16 +21,5 @@ mkdirSync(`${ROOT}.bench`, { recursive: true });
 writeFileSync(`${ROOT}.bench/recovery.json`, `${JSON.stringify({ startedAt, recovery }, null, 2)}\n`);
 const file = `${ROOT}docs/benchmarks.md`;
 const page = readFileSync(file, 'utf8');
-const start = page.indexOf(RECOVERY_HEADING);
-const next = (from: number) => {
-  const at = page.indexOf('\n## ', from);
-  return at < 0 ? page.length : at + 1;
-};
-const updated =
-  start >= 0
-    ? `${page.slice(0, start)}${section}\n${page.slice(next(start + RECOVERY_HEADING.length))}`
-    : page.includes('\n## Cost per million events')
-      ? page.replace('\n## Cost per million events', `\n${section}\n## Cost per million events`)
-      : `${page.trimEnd()}\n\n${section}`;
-writeFileSync(file, updated);
+writeFileSync(file, replaceSection(page, RECOVERY_HEADING, section));
 progress(`done: ${file} §6 (raw figures: .bench/recovery.json)`);

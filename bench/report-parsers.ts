@@ -1,3 +1,4 @@
+import { replaceSection } from './page-section.ts';
 import { PARSER_GOAL_MS, type ParsersResult, slowestPerParser } from './parsers.ts';
 import { yes } from './results.ts';
 import { fmt, fmtBytes } from './stats.ts';
@@ -53,12 +54,4 @@ export function parsersSection(
 }
 
 /** `page` with §7 replaced by `section`, or `section` added before the cost section (or at the end). */
-export function replaceParsersSection(page: string, section: string): string {
-  const start = page.indexOf(PARSERS_HEADING);
-  if (start >= 0) {
-    const next = page.indexOf('\n## ', start + PARSERS_HEADING.length);
-    return `${page.slice(0, start)}${section.trimEnd()}\n${next < 0 ? '' : page.slice(next)}`;
-  }
-  const cost = page.indexOf('\n## Cost per million events');
-  return cost >= 0 ? `${page.slice(0, cost)}\n${section.trimEnd()}\n${page.slice(cost)}` : `${page.trimEnd()}\n\n${section}`;
-}
+export const replaceParsersSection = (page: string, section: string): string => replaceSection(page, PARSERS_HEADING, section);
